@@ -1,0 +1,103 @@
+// Package sandbox is a local, contract-faithful AMLKYC server: all eleven
+// KYC endpoints of the API contract over real net/http, for the offline demo,
+// for tests and for integrators. It speaks exactly the wire types of package
+// api, answers errors the way the service does (401 with a JSON body, 404,
+// Laravel-style 422 with per-field errors, 413), and can inject faults.
+//
+// # State
+//
+// Verifications, sessions, steps and liveness attempt counters live in
+// memory behind one mutex. With Options.StatePath set they are also written
+// to that file after every change (a temporary file renamed over it, mode
+// 0600) and read back at start. Customer data never reaches the disk: the
+// uploaded images, the fields posted to /check, the free-form step data and
+// the HMAC secret of the challenge tokens stay in memory only, so after a
+// restart the details endpoint shows no images and tokens issued before it
+// are rejected as invalid.
+//
+// # Authentication
+//
+// PUT and GET /webapi/kyc need the API key, given as "Authorization: Bearer
+// KEY", as "X-API-Key: KEY", or under Options.AuthHeader with
+// Options.AuthScheme; it is compared in constant time. The
+// /webapi/kyc/user/{uuid} family needs none: the UUID is the capability.
+//
+// # Challenge tokens
+//
+// liveness/start picks 3 distinct challenges at random from turn_left,
+// turn_right, blink, smile and open_mouth and signs them into a token
+//
+//	base64url(payload) "." base64url(HMAC-SHA256(secret, payload))
+//
+// whose JSON payload carries the verification UUID, the challenges, the
+// issue and expiry times (TokenTTL, default 120 s, also the timeoutSeconds
+// of the answer) and a random nonce. verify answers 422 on the
+// challengeToken field when the token is malformed or its signature does not
+// match ("The challenge token is invalid."), when it has expired ("The
+// challenge token has expired."), when it was issued for another UUID, or
+// when its nonce was already consumed ("The challenge token has already been
+// used."). A token is consumed, and liveness_attempts counted, when a verify
+// request passes validation and is scored.
+//
+// # Scoring
+//
+// Scoring is deterministic and uses only what the verify request carries.
+// The head pose convention is the project's: yaw > 0 when the subject turns
+// the head to THEIR left (the nose moves toward the right edge of the
+// unmirrored camera image), so turn_left wants positive yaw and turn_right
+// negative yaw. Let ramp(x, lo, hi) = clamp((x−lo)/(hi−lo), 0, 1).
+//
+// Liveness. For each challenge i of the token (m challenges, frames matched
+// by challengeIndex):
+//
+//	f_i = min(n_i, 3) / 3            n_i frames carry index i
+//	t_i = share of those frames whose timestamp lies in
+//	      [issued − skew, min(expiry, now) + skew] (skew 5 s) and is
+//	      greater than the timestamp of the frame before it in the request
+//	a_i = action evidence, the best frame of the challenge:
+//	      turn_left   ramp(yaw, 5°, 20°)
+//	      turn_right  ramp(−yaw, 5°, 20°)
+//	      blink       ramp(min(eyeBlinkLeft, eyeBlinkRight), 0.2, 0.6)
+//	      smile       ramp(mean(mouthSmileLeft, mouthSmileRight), 0.2, 0.6)
+//	      open_mouth  ramp(jawOpen, 0.15, 0.5)
+//	      0.5 (unknown) when no frame of the challenge carries the
+//	      measurement the action needs
+//	e_i = f_i · t_i · a_i
+//	livenessScore = mean of e_i over the m challenges
+//
+// A challenge counts as passed in details.challengesPassed when e_i ≥ 0.6,
+// which an unmeasured challenge (e_i ≤ 0.5) never reaches.
+//
+// Anti-spoofing. base = antiSpoofing.score clamped to [0, 1], or 0.3 when
+// the request carries no score (unknown is never taken as genuine). Each
+// frame is reduced to a 32×24 grey thumbnail; a pair of consecutive frames
+// is near-identical when the mean absolute difference of their thumbnails is
+// below 1.0 grey level (of 255). With s the share of near-identical pairs
+// (a still photo replayed gives s = 1):
+//
+//	antiSpoofingScore = base · (1 − 0.7·s)
+//
+// Face match. A FaceMatcher compares the passport image with the frames.
+// The default, HistogramMatcher, is a sandbox heuristic and NOT face
+// recognition: it compares the centre regions by colour histogram
+// intersection and grey thumbnail correlation (see HistogramMatcher).
+//
+// Combination and decision:
+//
+//	score  = 0.40·livenessScore + 0.35·faceMatchScore + 0.25·antiSpoofingScore
+//	passed = score ≥ 0.75 and livenessScore ≥ 0.60
+//	         and faceMatchScore ≥ 0.50 and antiSpoofingScore ≥ 0.50
+//
+// details carries the three scores and explanatory keys: challengesPassed,
+// challengesTotal, framesReceived, stillFrameShare, antiSpoofingMeasured,
+// faceMatcher, threshold and a perChallenge list. The verification record
+// then agrees with the answer: liveness_score = score, liveness_status 1
+// (pass) or 2 (fail), status 4 (success, end_time set) or 3 (failed); a
+// later attempt may still pass.
+//
+// # Faults
+//
+// Options.Faults injects, from a seeded math/rand/v2 source and within fixed
+// bounds, added latency, 500/502/503 answers, connections reset mid-body,
+// truncated (malformed) JSON bodies and bodies trickled out slowly.
+package sandbox

@@ -1,0 +1,621 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"image"
+	"io"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kycterm/kycterm/api"
+)
+
+// Check statuses stored in status_check_user.
+const (
+	checkRecorded = 0 // fields recorded, nothing to compare with
+	checkMatch    = 1 // the document reader's fields agree
+	checkMismatch = 2 // the document reader's fields differ
+)
+
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.LogAttrs(r.Context(), slog.LevelError, "sandbox handler failed", slog.String("err", err.Error()))
+	writeMessage(w, http.StatusInternalServerError, "Server Error")
+}
+
+func notFound(w http.ResponseWriter) {
+	writeMessage(w, http.StatusNotFound, "Verification not found.")
+}
+
+// snapshot copies the verification of the request's UUID.
+func (s *Server) snapshot(r *http.Request) (api.Verification, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := s.find(r.PathValue("uuid"))
+	if rec == nil {
+		return api.Verification{}, false
+	}
+	return rec.V, true
+}
+
+// newUUID returns a random version-4 UUID.
+func (s *Server) newUUID() (string, error) {
+	var b [16]byte
+	if _, err := io.ReadFull(s.opts.Rand, b[:]); err != nil {
+		return "", fmt.Errorf("uuid: %w", err)
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
+}
+
+// randomKey returns a demo key shaped like the service's: "7500|" and 40
+// alphanumerics.
+func (s *Server) randomKey() (string, error) {
+	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	out := make([]byte, 0, 40)
+	var buf [64]byte
+	for len(out) < 40 {
+		if _, err := io.ReadFull(s.opts.Rand, buf[:]); err != nil {
+			return "", fmt.Errorf("sandbox: api key: %w", err)
+		}
+		for _, c := range buf {
+			// 248 = 4·62: reject the rest so that every symbol is equally likely.
+			if c < 248 && len(out) < 40 {
+				out = append(out, alnum[c%62])
+			}
+		}
+	}
+	return "7500|" + string(out), nil
+}
+
+// userID is the merchant id of the key's "N|" prefix, 1 without one.
+func (s *Server) userID() int64 {
+	if p, _, ok := strings.Cut(s.key, "|"); ok {
+		if n, err := strconv.ParseInt(p, 10, 64); err == nil && n > 0 {
+			return n
+		}
+	}
+	return 1
+}
+
+func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
+	m, ok := s.readObject(w, r)
+	if !ok {
+		return
+	}
+	fe := &fieldErrors{}
+	f := form{m: m, fe: fe}
+	email, _ := f.email("email")
+	mode := "all"
+	if v, ok := f.str("country_restriction_mode", false); ok {
+		if v != "all" && v != "whitelist" {
+			f.fail("country_restriction_mode", "The selected %s is invalid.")
+		}
+		mode = v
+	}
+	countries, _ := f.strings("allowed_countries")
+	for i, c := range countries {
+		if c != "" && !isCountry(c) {
+			form{m: nil, prefix: "allowed_countries.", fe: fe}.fail(strconv.Itoa(i), "The selected %s is invalid.")
+		}
+		countries[i] = strings.ToLower(c)
+	}
+	if mode == "whitelist" && len(countries) == 0 && !fe.has("allowed_countries") {
+		f.fail("allowed_countries", "The %s field is required when country restriction mode is whitelist.")
+	}
+	docTypes, _ := f.strings("allowed_document_types")
+	if !fe.empty() {
+		writeValidation(w, fe)
+		return
+	}
+	uuid, err := s.newUUID()
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if countries == nil {
+		countries = []string{}
+	}
+	if docTypes == nil {
+		docTypes = []string{}
+	}
+	now := fmtTime(s.now())
+	s.mu.Lock()
+	rec := &record{
+		V: api.Verification{
+			ID:                     s.st.NextID,
+			UUID:                   uuid,
+			UserID:                 s.userID(),
+			Email:                  email,
+			Status:                 api.StatusNew,
+			CountryRestrictionMode: mode,
+			AllowedCountries:       countries,
+			AllowedDocumentTypes:   docTypes,
+			LivenessStatus:         api.LivenessPending,
+			CreatedAt:              now,
+			UpdatedAt:              now,
+		},
+		Steps: map[string]string{},
+	}
+	s.st.NextID++
+	s.st.Records = append(s.st.Records, rec)
+	err = s.persistLocked()
+	v := rec.V
+	s.mu.Unlock()
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, api.CreateVerificationResponse{Success: true, Item: v})
+}
+
+func (s *Server) handleList(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	items := make([]api.Verification, 0, len(s.st.Records))
+	for _, rec := range s.st.Records {
+		items = append(items, rec.V)
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, api.ListVerificationsResponse{Items: items})
+}
+
+// paramsLocked builds the session parameters; the caller holds s.mu.
+func (s *Server) paramsLocked(rec *record) api.Params {
+	steps := map[string]any{}
+	vol := s.mem[rec.V.UUID]
+	for k, at := range rec.Steps {
+		step := map[string]any{"updated_at": at}
+		if vol != nil && vol.stepData[k] != nil {
+			step["data"] = vol.stepData[k]
+		}
+		steps[k] = step
+	}
+	if vol != nil && vol.check != nil {
+		steps["check"] = map[string]any{"status": checkStatusName(rec.V.StatusCheckUser)}
+	}
+	raw, err := json.Marshal(steps)
+	if err != nil {
+		// Only JSON-decoded data is stored, so this cannot fail.
+		raw = []byte("{}")
+	}
+	return api.Params{
+		Success:    true,
+		UUID:       rec.V.UUID,
+		StartTime:  rec.V.StartTime,
+		Status:     rec.V.Status,
+		Step:       rec.V.Step,
+		SessionEnd: rec.SessionEnd,
+		Steps:      raw,
+		Restrictions: api.Restrictions{
+			CountryMode:          rec.V.CountryRestrictionMode,
+			AllowedCountries:     rec.V.AllowedCountries,
+			AllowedDocumentTypes: rec.V.AllowedDocumentTypes,
+		},
+	}
+}
+
+func checkStatusName(raw json.RawMessage) string {
+	switch string(raw) {
+	case strconv.Itoa(checkMatch):
+		return "match"
+	case strconv.Itoa(checkMismatch):
+		return "mismatch"
+	default:
+		return "recorded"
+	}
+}
+
+func (s *Server) handleStartSession(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	rec := s.find(r.PathValue("uuid"))
+	if rec == nil {
+		s.mu.Unlock()
+		notFound(w)
+		return
+	}
+	now := s.now()
+	if rec.V.Status == api.StatusNew {
+		rec.V.Status = api.StatusInProcess
+		rec.V.StartTime = strPtr(fmtTime(now))
+	}
+	if rec.V.Step == 0 {
+		rec.V.Step = 1
+	}
+	rec.SessionEnd = strPtr(fmtTime(now.Add(s.opts.SessionTTL)))
+	err := s.touch(rec)
+	p := s.paramsLocked(rec)
+	s.mu.Unlock()
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+func (s *Server) handleParams(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	rec := s.find(r.PathValue("uuid"))
+	if rec == nil {
+		s.mu.Unlock()
+		notFound(w)
+		return
+	}
+	p := s.paramsLocked(rec)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, p)
+}
+
+func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.snapshot(r)
+	if !ok {
+		notFound(w)
+		return
+	}
+	m, ok := s.readObject(w, r)
+	if !ok {
+		return
+	}
+	fe := &fieldErrors{}
+	f := form{m: m, fe: fe}
+	var cadrs []blob
+	if items, ok := f.array("cadrs", true); ok {
+		if len(items) > s.opts.MaxFrames {
+			f.fail("cadrs", fmt.Sprintf("The %%s field must not have more than %d items.", s.opts.MaxFrames))
+		} else {
+			sub := form{m: map[string]json.RawMessage{}, prefix: "cadrs.", fe: fe}
+			for i, raw := range items {
+				sub.m[strconv.Itoa(i)] = raw
+				if d, ok := sub.image(strconv.Itoa(i), s.opts.MaxPixels); ok {
+					cadrs = append(cadrs, d.blob)
+				}
+			}
+		}
+	}
+	passport, _ := f.image("passport", s.opts.MaxPixels)
+	docType, ok := f.str("document_type", true)
+	if ok {
+		f.allowedDocType("document_type", docType, &v)
+	}
+	country, ok := f.country("country", true)
+	if ok {
+		f.allowedCountry("country", country, &v)
+	}
+	if !fe.empty() {
+		writeValidation(w, fe)
+		return
+	}
+	s.mu.Lock()
+	rec := s.find(v.UUID)
+	vol := s.volatileOf(v.UUID)
+	vol.cadrs, vol.passport = cadrs, &passport.blob
+	vol.documentType, vol.country = docType, country
+	rec.V.DocType = strPtr(docType)
+	err := s.touch(rec)
+	s.mu.Unlock()
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"success": true, "message": "Files uploaded."})
+}
+
+func (s *Server) handleDetails(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	rec := s.find(r.PathValue("uuid"))
+	if rec == nil {
+		s.mu.Unlock()
+		notFound(w)
+		return
+	}
+	v, sessionEnd := rec.V, rec.SessionEnd
+	var (
+		cadrs    []blob
+		passport *blob
+		docType  string
+		country  string
+		check    map[string]string
+		liveness map[string]any
+	)
+	if vol := s.mem[v.UUID]; vol != nil {
+		cadrs, passport = vol.cadrs, vol.passport
+		docType, country = vol.documentType, vol.country
+		check, liveness = vol.check, vol.liveness
+	}
+	s.mu.Unlock()
+
+	// Blobs are never changed once stored, so they are encoded unlocked.
+	images := map[string]any{"passport": nil, "cadrs": []string{}}
+	if passport != nil {
+		images["passport"] = api.DataURL(passport.mime, passport.data)
+	}
+	urls := make([]string, 0, len(cadrs))
+	for _, c := range cadrs {
+		urls = append(urls, api.DataURL(c.mime, c.data))
+	}
+	images["cadrs"] = urls
+	out := map[string]any{
+		"success":           true,
+		"uuid":              v.UUID,
+		"email":             v.Email,
+		"status":            v.Status,
+		"step":              v.Step,
+		"start_time":        v.StartTime,
+		"end_time":          v.EndTime,
+		"session_end":       sessionEnd,
+		"doc_type":          v.DocType,
+		"document_type":     nilIfEmpty(docType),
+		"country":           nilIfEmpty(country),
+		"images":            images,
+		"check":             check,
+		"status_check_user": v.StatusCheckUser,
+		"liveness_score":    v.LivenessScore,
+		"liveness_status":   v.LivenessStatus,
+		"liveness_attempts": v.LivenessAttempts,
+		"liveness":          liveness,
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// maxStep bounds the step number a client may set.
+const maxStep = 100
+
+func (s *Server) handleStep(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.snapshot(r); !ok {
+		notFound(w)
+		return
+	}
+	m, ok := s.readObject(w, r)
+	if !ok {
+		return
+	}
+	fe := &fieldErrors{}
+	f := form{m: m, fe: fe}
+	step, ok := f.integer("step", true)
+	if ok && (step < 0 || step > maxStep) {
+		f.fail("step", fmt.Sprintf("The %%s field must be between 0 and %d.", maxStep))
+	}
+	var data map[string]any
+	if raw, ok := f.object("data", false); ok {
+		b, _ := json.Marshal(raw)
+		if err := json.Unmarshal(b, &data); err != nil {
+			f.fail("data", "The %s field must be an object.")
+		}
+	}
+	if !fe.empty() {
+		writeValidation(w, fe)
+		return
+	}
+	key := strconv.FormatInt(step, 10)
+	s.mu.Lock()
+	rec := s.find(r.PathValue("uuid"))
+	vol := s.volatileOf(rec.V.UUID)
+	rec.V.Step = int(step)
+	rec.Steps[key] = fmtTime(s.now())
+	if data != nil {
+		vol.stepData[key] = data
+	}
+	if info, err := json.Marshal(rec.Steps); err == nil {
+		rec.V.StepsInfo = info
+	}
+	err := s.touch(rec)
+	p := s.paramsLocked(rec)
+	s.mu.Unlock()
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+// parseDate reads the date forms /check accepts for dob and passport_date.
+func parseDate(v string) (time.Time, bool) {
+	for _, l := range [...]string{"2006-01-02", "02.01.2006", time.RFC3339} {
+		if t, err := time.Parse(l, v); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.snapshot(r)
+	if !ok {
+		notFound(w)
+		return
+	}
+	m, ok := s.readObject(w, r)
+	if !ok {
+		return
+	}
+	fe := &fieldErrors{}
+	f := form{m: m, fe: fe}
+	fields := map[string]string{}
+	for _, k := range []string{"firstName", "lastName", "dob"} {
+		if val, ok := f.str(k, true); ok {
+			fields[k] = val
+		}
+	}
+	if dob, ok := fields["dob"]; ok {
+		if _, ok := parseDate(dob); !ok {
+			f.fail("dob", "The %s field must be a valid date.")
+		}
+	}
+	// The optional string fields of the contract's /check table.
+	for _, k := range [...]string{"patronymic", "passport_date", "seria", "number",
+		"document_number", "residence", "citizenship", "fullAddress", "zipCode", "city"} {
+		if val, ok := f.str(k, false); ok {
+			fields[k] = val
+		}
+	}
+	if pd, ok := fields["passport_date"]; ok {
+		if _, ok := parseDate(pd); !ok {
+			f.fail("passport_date", "The %s field must be a valid date.")
+		}
+	}
+	if dt, ok := f.str("document_type", false); ok {
+		f.allowedDocType("document_type", dt, &v)
+		fields["document_type"] = dt
+	}
+	if c, ok := f.country("country", false); ok {
+		f.allowedCountry("country", c, &v)
+		fields["country"] = c
+	}
+	if !fe.empty() {
+		writeValidation(w, fe)
+		return
+	}
+
+	status := checkRecorded
+	if s.opts.DocumentReader != nil {
+		var err error
+		if status, err = s.compareWithDocument(r.Context(), v.UUID, fields); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.mu.Lock()
+	rec := s.find(v.UUID)
+	s.volatileOf(v.UUID).check = fields
+	rec.V.StatusCheckUser = json.RawMessage(strconv.Itoa(status))
+	err := s.touch(rec)
+	p := s.paramsLocked(rec)
+	s.mu.Unlock()
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+// compareWithDocument reads the uploaded passport with the document reader
+// and compares its firstName, lastName and dob with the posted fields.
+// Without an uploaded passport, or when the reader names none of them, the
+// fields are only recorded.
+func (s *Server) compareWithDocument(ctx context.Context, uuid string, fields map[string]string) (int, error) {
+	s.mu.Lock()
+	var passport *blob
+	var docType, country string
+	if vol := s.mem[uuid]; vol != nil {
+		passport, docType, country = vol.passport, vol.documentType, vol.country
+	}
+	s.mu.Unlock()
+	if passport == nil {
+		return checkRecorded, nil
+	}
+	d, msg := decodeImage(api.DataURL(passport.mime, passport.data), s.opts.MaxPixels)
+	if msg != "" {
+		return checkRecorded, nil
+	}
+	res, err := s.opts.DocumentReader.ReadDocument(ctx, d.img, docType, country)
+	if err != nil {
+		return checkRecorded, fmt.Errorf("read document: %w", err)
+	}
+	compared := 0
+	for _, k := range []string{"firstName", "lastName", "dob"} {
+		got, ok := res.Data[k].(string)
+		if !ok || got == "" {
+			continue
+		}
+		compared++
+		if !sameField(k, got, fields[k]) {
+			return checkMismatch, nil
+		}
+	}
+	if compared == 0 {
+		return checkRecorded, nil
+	}
+	return checkMatch, nil
+}
+
+func sameField(key, a, b string) bool {
+	if key == "dob" {
+		ta, oka := parseDate(a)
+		tb, okb := parseDate(b)
+		return oka && okb && ta.Equal(tb)
+	}
+	norm := func(v string) string { return strings.Join(strings.Fields(strings.ToUpper(v)), " ") }
+	return norm(a) == norm(b)
+}
+
+func (s *Server) handleRecognize(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.snapshot(r)
+	if !ok {
+		notFound(w)
+		return
+	}
+	m, ok := s.readObject(w, r)
+	if !ok {
+		return
+	}
+	fe := &fieldErrors{}
+	f := form{m: m, fe: fe}
+	img, _ := f.image("image", s.opts.MaxPixels)
+	docType, ok := f.str("document_type", true)
+	if ok {
+		f.allowedDocType("document_type", docType, &v)
+	}
+	country, ok := f.country("country", true)
+	if ok {
+		f.allowedCountry("country", country, &v)
+	}
+	if !fe.empty() {
+		writeValidation(w, fe)
+		return
+	}
+	if s.opts.DocumentReader == nil {
+		writeJSON(w, http.StatusOK, api.RecognizeResponse{
+			Success: false, Data: map[string]any{}, Warnings: []string{"no local document reader"},
+		})
+		return
+	}
+	res, err := s.opts.DocumentReader.ReadDocument(r.Context(), img.img, docType, country)
+	if err != nil {
+		// The reader's error may quote the document: it is not echoed.
+		s.log.LogAttrs(r.Context(), slog.LevelWarn, "document reader failed")
+		writeJSON(w, http.StatusOK, api.RecognizeResponse{
+			Success: false, Data: map[string]any{}, Warnings: []string{"the document could not be read"},
+		})
+		return
+	}
+	if res.Data == nil {
+		res.Data = map[string]any{}
+	}
+	warnings := append([]string{}, res.Warnings...)
+	sort.Strings(warnings)
+	writeJSON(w, http.StatusOK, api.RecognizeResponse{
+		Success:    len(res.Data) > 0,
+		Confidence: clamp01(res.Confidence),
+		Data:       res.Data,
+		Warnings:   warnings,
+	})
+}
+
+// DocumentReader reads the fields of a document image. It is the hook a
+// local MRZ reader plugs into; recognize-document answers from it, and
+// /check compares its firstName, lastName and dob with the posted ones.
+type DocumentReader interface {
+	ReadDocument(ctx context.Context, img image.Image, documentType, country string) (DocumentResult, error)
+}
+
+// DocumentResult is what a DocumentReader read: Data keyed as the
+// service's OCR answers (firstName, lastName, dob, …).
+type DocumentResult struct {
+	Confidence float64
+	Data       map[string]any
+	Warnings   []string
+}
