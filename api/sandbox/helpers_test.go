@@ -247,10 +247,10 @@ func evidence(c string, done bool) (*api.HeadPose, map[string]float64) {
 
 // verifyCase builds a verify request for the challenges of st.
 type verifyCase struct {
-	perChallenge int     // frames per challenge
-	done         bool    // measurements show the challenges done
-	measure      bool    // send measurements at all
-	still        bool    // every frame the same image
+	perChallenge int  // frames per challenge
+	done         bool // measurements show the challenges done
+	measure      bool // send measurements at all
+	still        bool // every frame the same image
 	anti         *float64
 	passport     string
 	frameURLs    []string // pre-encoded frames to cycle through (else made)
