@@ -1,0 +1,56 @@
+package mrz
+
+import (
+	"strings"
+
+	"github.com/kycterm/kycterm/api"
+)
+
+// Document types as the service's document_type field takes them.
+const (
+	DocTypePassport = "passport"
+	DocTypeIDCard   = "id_card"
+	DocTypeVisa     = "visa"
+)
+
+// DocumentType maps an ICAO document code to the service's document type:
+// P… passport, I/A/C… identity card, V… visa, "" otherwise.
+func DocumentType(code string) string {
+	if code == "" {
+		return ""
+	}
+	switch code[0] {
+	case 'P':
+		return DocTypePassport
+	case 'I', 'A', 'C':
+		return DocTypeIDCard
+	case 'V':
+		return DocTypeVisa
+	}
+	return ""
+}
+
+// CheckRequest maps the MRZ onto the document-check request, for the
+// operator to confirm or edit before it is sent: names, birth date as
+// YYYY-MM-DD, document number and type, citizenship (nationality) and
+// country (issuing state) as lower-case ISO alpha-2 codes where one
+// exists. A Russian internal passport (code PN) carries the patronymic
+// after the first given name; it is split into Patronymic.
+func (r *Result) CheckRequest() api.CheckRequest {
+	first, patronymic := r.SecondaryIdentifier, ""
+	if r.DocumentCode == "PN" && r.IssuingState == "RUS" {
+		if f, p, ok := strings.Cut(first, " "); ok {
+			first, patronymic = f, p
+		}
+	}
+	return api.CheckRequest{
+		FirstName:      first,
+		LastName:       r.PrimaryIdentifier,
+		Patronymic:     patronymic,
+		DOB:            r.BirthDate.String(),
+		DocumentType:   DocumentType(r.DocumentCode),
+		DocumentNumber: r.DocumentNumber,
+		Citizenship:    CountryAlpha2(r.Nationality),
+		Country:        CountryAlpha2(r.IssuingState),
+	}
+}
