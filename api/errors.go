@@ -236,13 +236,18 @@ func cleanText(s string, max int) string {
 		case unicode.Is(unicode.Cf, r):
 			continue
 		}
+		if pendingSpace {
+			if n+1 >= max {
+				b.WriteString("…")
+				return b.String()
+			}
+			b.WriteByte(' ')
+			pendingSpace = false
+			n++
+		}
 		if n >= max {
 			b.WriteString("…")
 			return b.String()
-		}
-		if pendingSpace {
-			b.WriteByte(' ')
-			pendingSpace = false
 		}
 		b.WriteRune(r)
 		n++

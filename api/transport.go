@@ -104,8 +104,11 @@ func (c *Client) do(ctx context.Context, cl call, payload []byte, secrets []stri
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return answer{}, fmt.Errorf("%s: %w", cl.endpoint(), ctxErr)
 		}
+		if attempt >= c.cfg.MaxAttempts {
+			return a, err
+		}
 		wait, retry := c.retryPlan(cl, a, notSent, err, attempt)
-		if !retry || attempt >= c.cfg.MaxAttempts || !fitsDeadline(ctx, time.Now(), wait) {
+		if !retry || !fitsDeadline(ctx, time.Now(), wait) {
 			return a, err
 		}
 		c.log.LogAttrs(ctx, slog.LevelInfo, "api retry",
