@@ -204,7 +204,9 @@ func TestEndpoints(t *testing.T) {
 		},
 		{
 			name: "update step", method: "POST", path: user + "/step", answer: paramsBody,
-			run:      func(c *Client) (any, error) { return c.UpdateStep(ctx, testUUID, StepRequest{Step: 3, Data: map[string]any{"k": "v"}}) },
+			run: func(c *Client) (any, error) {
+				return c.UpdateStep(ctx, testUUID, StepRequest{Step: 3, Data: map[string]any{"k": "v"}})
+			},
 			wantKeys: []string{"data", "step"},
 			check:    checkParams,
 		},
@@ -332,7 +334,7 @@ func TestVerifyFrameFieldNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	var body struct {
-		AntiSpoofing map[string]any              `json:"antiSpoofing"`
+		AntiSpoofing map[string]any               `json:"antiSpoofing"`
 		Frames       []map[string]json.RawMessage `json:"frames"`
 	}
 	if err := json.Unmarshal(rec.last().Body, &body); err != nil {
