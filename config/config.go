@@ -21,6 +21,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"maps"
@@ -208,11 +209,16 @@ func (c Config) Redacted() Config {
 
 // YAML renders c as a YAML document, secrets redacted.
 func (c Config) YAML() ([]byte, error) {
-	b, err := yaml.Marshal(c.Redacted())
-	if err != nil {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(c.Redacted()); err != nil {
 		return nil, fmt.Errorf("encode config: %w", err)
 	}
-	return b, nil
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("encode config: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
 // Duration is a time.Duration written as "30s" or "2m" in the file.

@@ -145,6 +145,7 @@ func (p parser) fail(n *yaml.Node, key, msg string, sentinel error) {
 
 // mapping decodes node into the struct v, whose keys start with prefix.
 func (p parser) mapping(n *yaml.Node, v reflect.Value, prefix string) {
+	at := n // positions name where the user wrote the value, not an alias's anchor
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
@@ -154,7 +155,7 @@ func (p parser) mapping(n *yaml.Node, v reflect.Value, prefix string) {
 		if key != "" {
 			what = "this key"
 		}
-		p.fail(n, key, what+" must be a mapping of keys to values", ErrInvalid)
+		p.fail(at, key, what+" must be a mapping of keys to values", ErrInvalid)
 		return
 	}
 	seen := make(map[string]int)
@@ -199,11 +200,12 @@ func structField(t reflect.Type, name string) (reflect.StructField, bool) {
 
 // leaf decodes one scalar value into v, checking its YAML type strictly.
 func (p parser) leaf(n *yaml.Node, v reflect.Value, key string, secret bool) {
+	at := n
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
 	if n.Kind != yaml.ScalarNode {
-		p.fail(n, key, "want a single value, not a list or mapping", ErrInvalid)
+		p.fail(at, key, "want a single value, not a list or mapping", ErrInvalid)
 		return
 	}
 	tag := n.ShortTag()
@@ -253,8 +255,8 @@ func (p parser) leaf(n *yaml.Node, v reflect.Value, key string, secret bool) {
 		err = fmt.Errorf("unsupported setting type %s", v.Type())
 	}
 	if err != nil {
-		p.fail(n, key, err.Error(), ErrInvalid)
+		p.fail(at, key, err.Error(), ErrInvalid)
 		return
 	}
-	p.cfg.setOrigin(key, p.pos(n))
+	p.cfg.setOrigin(key, p.pos(at))
 }
