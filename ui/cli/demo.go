@@ -1,33 +1,123 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"fmt"
+	"io/fs"
 
-// newDemoCmd builds `kycterm demo`: the offline demo against an in-process
-// sandbox. Stub until it lands; its owner replaces this file.
+	"github.com/spf13/cobra"
+
+	"github.com/kycterm/kycterm/api"
+	"github.com/kycterm/kycterm/api/sandbox"
+	"github.com/kycterm/kycterm/assets"
+	"github.com/kycterm/kycterm/capture"
+	"github.com/kycterm/kycterm/ui/flow"
+)
+
+// demoBanner is said before every demo run: nothing here is the real service.
+const demoBanner = "DEMO: a local sandbox on this machine computes these scores; nothing is sent to AMLKYC."
+
+// newDemoCmd builds `kycterm demo`: the whole product offline, against the
+// sandbox started in-process, with the bundled recording and document.
 func newDemoCmd(app *App) *cobra.Command {
 	var o struct {
 		camera, recording string
 		auto, json        bool
+		headless          bool
 	}
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Try the whole product offline against a local sandbox",
 		Long: `Starts the sandbox in-process on a free loopback port, creates a
-verification and runs it with bundled frames and a specimen passport.
-Scores are computed locally by the sandbox.`,
+verification and runs it with the bundled recording as the camera and the
+bundled document photo. Scores are computed locally by the sandbox.
+Needs no camera, no network, no account and no configuration.`,
 		Example: `  kycterm demo
-  kycterm demo --auto --json
-  kycterm demo --camera /dev/video0`,
+  kycterm demo --headless --json
+  kycterm demo --recording ./my-recording`,
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			_ = app
-			return notAvailable("demo")
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.camera != "" {
+				return notAvailable("demo --camera")
+			}
+			if o.auto {
+				return notAvailable("demo --auto")
+			}
+			return runHeadlessDemo(cmd.Context(), app, o.recording, o.json)
 		},
 	}
 	f := cmd.Flags()
+	f.BoolVar(&o.headless, "headless", false, "run without the TUI and print the result")
 	f.StringVar(&o.camera, "camera", "", "use camera `DEV` instead of the bundled recording")
 	f.StringVar(&o.recording, "recording", "", "use the recording in `DIR`")
 	f.BoolVar(&o.auto, "auto", false, "walk the flow by itself")
-	f.BoolVar(&o.json, "json", false, "with --auto: print the verify response as JSON")
+	f.BoolVar(&o.json, "json", false, "print the verify response as JSON")
 	return cmd
+}
+
+// runHeadlessDemo verifies the bundled (or given) recording against an
+// in-process sandbox and prints the result.
+func runHeadlessDemo(ctx context.Context, app *App, recordingDir string, asJSON bool) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sb, err := sandbox.New(sandbox.Options{Logger: app.Logger})
+	if err != nil {
+		return fmt.Errorf("demo sandbox: %w", err)
+	}
+	baseURL, err := sb.Start(ctx, "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("demo sandbox: %w", err)
+	}
+	cfg := app.Config
+	cfg.BaseURL, cfg.APIKey, cfg.AuthHeader, cfg.AuthScheme = baseURL, sb.APIKey(), "Authorization", "Bearer"
+	cfg.CAFile, cfg.InsecureHTTP = "", false
+	client, err := api.New(cfg.APIConfig(app.Build.Version, app.Logger))
+	if err != nil {
+		return fmt.Errorf("demo client: %w", err)
+	}
+	created, err := client.CreateVerification(ctx, api.CreateVerificationRequest{Email: "demo.customer@example.com"})
+	if err != nil {
+		return APIError(fmt.Errorf("demo: create verification: %w", err))
+	}
+
+	demo := assets.Demo()
+	var src capture.Source
+	replay := capture.ReplayOptions{Pace: capture.AsFastAsPossible}
+	if recordingDir != "" {
+		src, err = capture.OpenDir(recordingDir, replay)
+	} else {
+		src, err = capture.OpenRecordingFS(demo, "recording", replay)
+	}
+	if err != nil {
+		return InputError(err)
+	}
+	doc, err := fs.ReadFile(demo, "passport.jpg")
+	if err != nil {
+		return InputError(fmt.Errorf("demo document: %w", err))
+	}
+	docType, country := documentDefaults(app.Config, "", "")
+	if country == "" {
+		country = "ru"
+	}
+	if !asJSON {
+		fmt.Fprintln(app.Stdout, demoBanner)
+		fmt.Fprintf(app.Stdout, "sandbox %s, verification %s\n", baseURL, created.Item.UUID)
+	}
+	res, err := flow.RunHeadless(ctx, client, flow.Headless{
+		UUID:         created.Item.UUID,
+		DocumentName: "passport.jpg",
+		Document:     doc,
+		DocumentType: docType,
+		Country:      country,
+		Frames:       src,
+		Progress: func(e flow.Event) {
+			if !asJSON && e.Total == 0 {
+				fmt.Fprintf(app.Stdout, "  %s\n", e.Step)
+			}
+		},
+	}, FlowOptions(app.Config))
+	if err != nil {
+		return flowExit(err)
+	}
+	return printResult(app, res, asJSON)
 }

@@ -1,37 +1,146 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
 
-// newVerifyCmd builds `kycterm verify`: a headless verification. Stub until
-// the flow lands; its owner replaces this file.
+	"github.com/spf13/cobra"
+
+	"github.com/kycterm/kycterm/api"
+	"github.com/kycterm/kycterm/capture"
+	"github.com/kycterm/kycterm/config"
+	"github.com/kycterm/kycterm/ui/flow"
+)
+
+// newVerifyCmd builds `kycterm verify`: a whole verification run headless
+// from recorded frames, through the same flow the TUI drives.
 func newVerifyCmd(app *App) *cobra.Command {
 	var o struct {
-		uuid, recording, device, passport string
-		documentType, country             string
-		json                              bool
+		uuid, recording, passport string
+		documentType, country     string
+		json                      bool
 	}
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Run a verification headless from recorded frames",
 		Long: `Starts the verification's session, starts the liveness check, maps the
-recorded frames to the server's challenges, sends the verify request and
-prints the result. Exit 0 passed, 1 not passed, 2 usage, 3 API, 4 input.
---recording takes a recording or a folder of <challengeIndex>-<n>.jpg frames.`,
-		Example: `  kycterm verify --uuid 6f1c…-… --recording ./frames --passport passport.jpg --country ru
-  kycterm verify --uuid 6f1c…-… --recording ./frames --passport p.png --json`,
+recorded frames to the server's challenges, uploads the document and one
+frame per challenge, sends the verify request and prints the result.
+
+--recording takes a recording (a folder with manifest.json, see
+docs/recording.md), whose frames are matched to challenges by their
+label, or a plain folder of frames named <challengeIndex>-<n>.jpg|png.
+
+Exit codes: 0 passed, 1 completed but not passed, 2 usage or
+configuration error, 3 API or network error, 4 capture or input error.`,
+		Example: `  kycterm verify --uuid 0b7e8a56-8f0e-4c4a-9c11-2f6f0d0e1a2b \
+      --recording ./frames --passport passport.jpg --country ru
+  kycterm verify --uuid 0b7e8a56-8f0e-4c4a-9c11-2f6f0d0e1a2b \
+      --recording ./frames --passport p.png --base-url http://127.0.0.1:8080 --json`,
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			_ = app
-			return notAvailable("verify")
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.uuid == "" || o.recording == "" || o.passport == "" {
+				return UsageError(errors.New("--uuid, --recording and --passport are required"))
+			}
+			if !api.ValidUUID(o.uuid) {
+				return UsageError(fmt.Errorf("--uuid %q is not a verification UUID", o.uuid))
+			}
+			docType, country := documentDefaults(app.Config, o.documentType, o.country)
+			if country == "" {
+				return UsageError(errors.New("--country is required (or set document.country in the config)"))
+			}
+			doc, err := readDocument(o.passport)
+			if err != nil {
+				return InputError(err)
+			}
+			src, err := capture.OpenDir(o.recording, capture.ReplayOptions{Pace: capture.AsFastAsPossible})
+			if err != nil {
+				return InputError(err)
+			}
+			client, err := api.New(app.Config.APIConfig(app.Build.Version, app.Logger))
+			if err != nil {
+				return UsageError(err)
+			}
+			res, err := flow.RunHeadless(cmd.Context(), client, flow.Headless{
+				UUID:         o.uuid,
+				DocumentName: o.passport,
+				Document:     doc,
+				DocumentType: docType,
+				Country:      country,
+				Frames:       src,
+			}, FlowOptions(app.Config))
+			if err != nil {
+				return flowExit(err)
+			}
+			return printResult(app, res, o.json)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.uuid, "uuid", "", "verification `UUID`")
 	f.StringVar(&o.recording, "recording", "", "recording or frame folder `DIR`")
-	f.StringVar(&o.device, "device", "", "capture from camera `DEV` instead of a recording")
 	f.StringVar(&o.passport, "passport", "", "document photo `FILE` (JPEG or PNG)")
 	f.StringVar(&o.documentType, "document-type", "", "document type (default document.type, passport)")
 	f.StringVar(&o.country, "country", "", "issuing country, ISO 3166 alpha-2 (default document.country)")
-	f.BoolVar(&o.json, "json", false, "print the result as JSON")
+	f.BoolVar(&o.json, "json", false, "print the verify response as JSON")
 	return cmd
+}
+
+// FlowOptions maps the configuration onto the flow's settings.
+func FlowOptions(c config.Config) flow.Options {
+	o := flow.DefaultOptions()
+	o.FramesPerChallenge = c.Liveness.FramesPerChallenge
+	o.JPEGQuality = c.Liveness.JPEGQuality
+	o.MaxFrameWidth = c.Liveness.MaxFrameWidth
+	o.MaxFrameHeight = c.Liveness.MaxFrameHeight
+	return o
+}
+
+// documentDefaults fills the document type and country from the
+// configuration where the flags leave them empty.
+func documentDefaults(c config.Config, docType, country string) (string, string) {
+	if docType == "" {
+		docType = c.Document.Type
+	}
+	if country == "" {
+		country = c.Document.Country
+	}
+	return docType, strings.ToLower(country)
+}
+
+// readDocument reads a document photo file, bounded in size.
+func readDocument(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("document photo: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("document photo %s: not a regular file", path)
+	}
+	if st.Size() > capture.MaxImageBytes {
+		return nil, fmt.Errorf("document photo %s: %d bytes, over the %d-byte limit", path, st.Size(), capture.MaxImageBytes)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("document photo: %w", err)
+	}
+	return b, nil
+}
+
+// flowExit gives a failed flow its exit code: the service's or the
+// network's failures 3, bad flags or restrictions 2, frames and files 4.
+func flowExit(err error) error {
+	var apiErr *api.Error
+	switch {
+	case errors.Is(err, context.Canceled):
+		return err
+	case errors.As(err, &apiErr), errors.Is(err, api.ErrTransport), errors.Is(err, api.ErrBadResponse):
+		return APIError(err)
+	case errors.Is(err, api.ErrInvalidUUID), errors.Is(err, flow.ErrNotAllowed), errors.Is(err, api.ErrConfig):
+		return UsageError(err)
+	default:
+		return InputError(err)
+	}
 }
