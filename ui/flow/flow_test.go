@@ -253,6 +253,9 @@ func TestBuildVerifyRequestMeasuredOnly(t *testing.T) {
 		t.Errorf("antiSpoofing = %v, want the one measured score 0.8", req.AntiSpoofing.Score)
 	}
 	for i, f := range req.Frames {
+		if i > 0 && f.Timestamp < req.Frames[i-1].Timestamp {
+			t.Errorf("frame %d is older than the frame before it", i)
+		}
 		if f.ChallengeIndex != i {
 			t.Errorf("frame %d has challengeIndex %d", i, f.ChallengeIndex)
 		}

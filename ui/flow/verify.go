@@ -1,8 +1,10 @@
 package flow
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/kycterm/kycterm/api"
 )
@@ -39,7 +41,8 @@ func (s *Session) checkReady() error {
 	return nil
 }
 
-// BuildVerifyRequest assembles the verify request from the captured frames:
+// BuildVerifyRequest assembles the verify request from the captured frames,
+// in the order they were taken:
 // each frame's analysis goes in only where it was measured, and the
 // anti-spoofing score is the mean of the measured ones, or left out.
 func (s *Session) BuildVerifyRequest() (*api.VerifyRequest, error) {
@@ -81,6 +84,10 @@ func (s *Session) BuildVerifyRequest() (*api.VerifyRequest, error) {
 			}
 		}
 	}
+	// Frames go in the order they were taken, as a video's would: a
+	// recording replayed headless holds its segments in its own order,
+	// not the server's challenge order.
+	slices.SortStableFunc(req.Frames, func(a, b api.LivenessFrame) int { return cmp.Compare(a.Timestamp, b.Timestamp) })
 	if spoofN > 0 {
 		mean := spoofSum / float64(spoofN)
 		req.AntiSpoofing.Score = &mean
