@@ -90,7 +90,9 @@ type Config struct {
 type ProgressFunc func(sent, total int64)
 
 // Client talks to the AMLKYC KYC API. It is safe for concurrent use and
-// holds no state between calls besides idle connections.
+// holds no state between calls besides idle connections and the last few
+// challenge tokens it handled, kept only to scrub them from any later
+// error text.
 type Client struct {
 	rc       *resty.Client
 	cfg      Config // with defaults applied
@@ -100,7 +102,8 @@ type Client struct {
 	sleep    func(context.Context, time.Duration) error
 	now      func() time.Time
 	jitter   func(time.Duration) time.Duration
-	redactor []string // secrets every error and log line is scrubbed of
+	redactor []string   // secrets every error and log line is scrubbed of
+	tokens   *tokenRing // challenge tokens seen lately, scrubbed too
 }
 
 // New checks cfg, applies defaults and builds a Client. It fails with
@@ -132,6 +135,7 @@ func New(cfg Config) (*Client, error) {
 		now:      cfg.Now,
 		jitter:   cfg.Jitter,
 		redactor: []string{cfg.APIKey},
+		tokens:   &tokenRing{},
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -380,12 +384,13 @@ func (c *Client) CheckDocument(ctx context.Context, uuid string, req CheckReques
 
 // StartLiveness asks for liveness challenges and their signed token
 // (POST /webapi/kyc/user/{uuid}/liveness/start). The token is a secret:
-// bodies are never logged, and VerifyLiveness scrubs it from its errors.
+// bodies are never logged, and the client scrubs it from later errors.
 func (c *Client) StartLiveness(ctx context.Context, uuid string) (*StartLivenessResponse, error) {
 	var out StartLivenessResponse
 	if err := c.doJSON(ctx, call{method: http.MethodPost, tmpl: pathLiveStart, uuid: uuid}, nil, &out); err != nil {
 		return nil, err
 	}
+	c.tokens.add(out.ChallengeToken)
 	return &out, nil
 }
 
@@ -398,6 +403,7 @@ func (c *Client) VerifyLiveness(ctx context.Context, uuid string, req *VerifyReq
 	if req == nil {
 		return nil, fmt.Errorf("POST %s: %w: nil verify request", pathLiveCheck, ErrInvalidRequest)
 	}
+	c.tokens.add(req.ChallengeToken)
 	var out VerifyResponse
 	cl := call{method: http.MethodPost, tmpl: pathLiveCheck, uuid: uuid, upload: true, progress: progress, secrets: []string{req.ChallengeToken}}
 	if err := c.doJSON(ctx, cl, req, &out); err != nil {

@@ -15,6 +15,7 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -42,7 +43,7 @@ func (cl call) idempotent() bool {
 // doJSON encodes body (nil for none), runs the call with retries and
 // decodes a 2xx answer into out (nil ignores it).
 func (c *Client) doJSON(ctx context.Context, cl call, body any, out any) error {
-	secrets := append(append([]string(nil), c.redactor...), cl.secrets...)
+	secrets := append(append(c.tokens.list(), c.redactor...), cl.secrets...)
 	if strings.Contains(cl.tmpl, "{uuid}") && !ValidUUID(cl.uuid) {
 		return fmt.Errorf("%s: %w", cl.endpoint(), ErrInvalidUUID)
 	}
@@ -351,3 +352,39 @@ type discardLogger struct{}
 func (discardLogger) Errorf(string, ...any) {}
 func (discardLogger) Warnf(string, ...any)  {}
 func (discardLogger) Debugf(string, ...any) {}
+
+// tokenRing remembers the last few challenge tokens a client handled.
+type tokenRing struct {
+	mu   sync.Mutex
+	toks [8]string
+	next int
+}
+
+// add remembers tok. Tokens under 8 bytes are not real signed tokens, and
+// scrubbing them would mangle unrelated text.
+func (r *tokenRing) add(tok string) {
+	if len(tok) < 8 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, t := range r.toks {
+		if t == tok {
+			return
+		}
+	}
+	r.toks[r.next] = tok
+	r.next = (r.next + 1) % len(r.toks)
+}
+
+func (r *tokenRing) list() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]string, 0, len(r.toks))
+	for _, t := range r.toks {
+		if t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
