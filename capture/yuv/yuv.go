@@ -149,3 +149,22 @@ func GreyToGray(buf []byte, w, h, stride int) (*image.Gray, error) {
 	}
 	return &image.Gray{Pix: buf[: stride*(h-1)+w : stride*(h-1)+w], Stride: stride, Rect: image.Rect(0, 0, w, h)}, nil
 }
+
+// Luma returns the luma of img as an image.Gray: without copying for
+// *image.YCbCr (its Y plane) and *image.Gray, by conversion otherwise.
+func Luma(img image.Image) *image.Gray {
+	switch m := img.(type) {
+	case *image.Gray:
+		return m
+	case *image.YCbCr:
+		return &image.Gray{Pix: m.Y, Stride: m.YStride, Rect: m.Rect}
+	}
+	b := img.Bounds()
+	g := image.NewGray(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			g.Set(x, y, img.At(x, y))
+		}
+	}
+	return g
+}
