@@ -127,7 +127,7 @@ func lumaFunc(img image.Image) func(x, y int) float64 {
 }
 
 // maxSamplesPerCell bounds the work per thumbnail cell on large images.
-const maxSamplesPerCell = 16
+const maxSamplesPerCell = 8
 
 // greyThumb box-averages region r of img into a tw×th grey thumbnail,
 // sampling at most maxSamplesPerCell² pixels per cell.
