@@ -1,0 +1,452 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+	"slices"
+)
+
+type binaryKind int
+
+const (
+	opAdd binaryKind = iota
+	opSub
+	opMul
+	opMax
+	opMin
+	opPrelu
+)
+
+var binaryKinds = map[string]binaryKind{
+	"Add": opAdd, "AddV2": opAdd, "BiasAdd": opAdd, "Sub": opSub, "Mul": opMul,
+	"Maximum": opMax, "Minimum": opMin, "Prelu": opPrelu,
+}
+
+// binaryOp is an elementwise op of two tensors with NumPy broadcasting.
+type binaryOp struct {
+	kind binaryKind
+	// relu is set when a following Relu was fused into this op.
+	relu bool
+}
+
+// broadcastShape returns the NumPy broadcast of a and b.
+func broadcastShape(a, b []int) ([]int, error) {
+	n := max(len(a), len(b))
+	out := make([]int, n)
+	for i := range n {
+		da, db := 1, 1
+		if j := i - (n - len(a)); j >= 0 {
+			da = a[j]
+		}
+		if j := i - (n - len(b)); j >= 0 {
+			db = b[j]
+		}
+		switch {
+		case da == db || db == 1:
+			out[i] = da
+		case da == 1:
+			out[i] = db
+		default:
+			return nil, fmt.Errorf("cannot broadcast %v and %v: %w", a, b, ErrShape)
+		}
+	}
+	return out, nil
+}
+
+func (o *binaryOp) shape(in [][]int) ([]int, error) { return broadcastShape(in[0], in[1]) }
+
+// binaryRow applies kind to n elements: dst[i] = f(a[i*sa], b[i*sb]) where
+// sa and sb are 0 or 1 (a broadcast scalar or a run).
+func binaryRow(kind binaryKind, relu bool, dst, a, b []float32, sa, sb int) {
+	n := len(dst)
+	switch {
+	case sa == 1 && sb == 1:
+		a, b = a[:n], b[:n]
+		switch kind {
+		case opAdd:
+			for i := range dst {
+				dst[i] = a[i] + b[i]
+			}
+		case opSub:
+			for i := range dst {
+				dst[i] = a[i] - b[i]
+			}
+		case opMul:
+			for i := range dst {
+				dst[i] = a[i] * b[i]
+			}
+		default:
+			for i := range dst {
+				dst[i] = binaryScalar(kind, a[i], b[i])
+			}
+		}
+	case sa == 1:
+		a = a[:n]
+		y := b[0]
+		switch kind {
+		case opAdd:
+			for i := range dst {
+				dst[i] = a[i] + y
+			}
+		case opMul:
+			for i := range dst {
+				dst[i] = a[i] * y
+			}
+		default:
+			for i := range dst {
+				dst[i] = binaryScalar(kind, a[i], y)
+			}
+		}
+	default:
+		for i := range dst {
+			dst[i] = binaryScalar(kind, a[i*sa], b[i*sb])
+		}
+	}
+	if relu {
+		for i, v := range dst {
+			if v < 0 {
+				dst[i] = 0
+			}
+		}
+	}
+}
+
+func binaryScalar(kind binaryKind, x, y float32) float32 {
+	switch kind {
+	case opAdd:
+		return x + y
+	case opSub:
+		return x - y
+	case opMul:
+		return x * y
+	case opMax:
+		if x > y || x != x {
+			return x
+		}
+		return y
+	case opMin:
+		if x < y || x != x {
+			return x
+		}
+		return y
+	default: // opPrelu: y is alpha
+		if x < 0 {
+			return x * y
+		}
+		return x
+	}
+}
+
+func (o *binaryOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
+	a, b := in[0], in[1]
+	rank := len(out.Shape)
+	// Strides of a and b in out's index space, 0 where broadcast.
+	sa, sb := bstrides(a.Shape, rank, out.Shape), bstrides(b.Shape, rank, out.Shape)
+	// Merge the innermost dimensions while both operands are contiguous
+	// (or both constant) across them, so the inner loop is long.
+	inner, ia, ib := 1, 1, 1
+	d := rank - 1
+	if rank > 0 {
+		ia, ib = min(sa[d], 1), min(sb[d], 1)
+	}
+	for ; d >= 0; d-- {
+		ca := sa[d] == inner*ia
+		cb := sb[d] == inner*ib
+		if ia == 0 {
+			ca = sa[d] == 0
+		}
+		if ib == 0 {
+			cb = sb[d] == 0
+		}
+		if !ca || !cb {
+			break
+		}
+		inner *= out.Shape[d]
+	}
+	outerShape := out.Shape[:d+1]
+	outer := numElements(outerShape)
+	swap := ia == 0 && ib == 1 && o.kind != opSub && o.kind != opPrelu
+	kind, relu := o.kind, o.relu
+	body := func(_, lo, hi int) {
+		idx := make([]int, 0, 8)[:len(outerShape)]
+		// Decode lo into an index once, then step.
+		rem := lo
+		for k := len(outerShape) - 1; k >= 0; k-- {
+			idx[k] = rem % outerShape[k]
+			rem /= outerShape[k]
+		}
+		for r := lo; r < hi; r++ {
+			offA, offB := 0, 0
+			for k, v := range idx {
+				offA += v * sa[k]
+				offB += v * sb[k]
+			}
+			dst := out.Data[r*inner : (r+1)*inner]
+			if swap {
+				binaryRow(kind, relu, dst, b.Data[offB:], a.Data[offA:], ib, ia)
+			} else {
+				binaryRow(kind, relu, dst, a.Data[offA:], b.Data[offB:], ia, ib)
+			}
+			for k := len(idx) - 1; k >= 0; k-- {
+				idx[k]++
+				if idx[k] < outerShape[k] {
+					break
+				}
+				idx[k] = 0
+			}
+		}
+	}
+	if len(outerShape) > 8 {
+		return nil, fmt.Errorf("rank %d: %w", len(outerShape), ErrUnsupportedOp)
+	}
+	grain := max(1, 16384/max(inner, 1))
+	return func() { p.pool.run(outer, grain, body) }, nil
+}
+
+// bstrides returns the strides of shape (right-aligned to rank) with 0 for
+// broadcast dimensions.
+func bstrides(shape []int, rank int, out []int) []int {
+	s := make([]int, rank)
+	acc := 1
+	for i := rank - 1; i >= 0; i-- {
+		j := i - (rank - len(shape))
+		if j < 0 || shape[j] == 1 && out[i] != 1 {
+			s[i] = 0
+		} else {
+			s[i] = acc
+		}
+		if j >= 0 {
+			acc *= shape[j]
+		}
+	}
+	return s
+}
+
+type unaryKind int
+
+const (
+	opRelu unaryKind = iota
+	opRelu6
+	opAbs
+	opSquare
+	opRsqrt
+	opSigmoid
+)
+
+var unaryKinds = map[string]unaryKind{
+	"Relu": opRelu, "Relu6": opRelu6, "Abs": opAbs, "Square": opSquare, "Rsqrt": opRsqrt, "Sigmoid": opSigmoid,
+}
+
+// unaryOp is an elementwise function of one tensor.
+type unaryOp struct{ kind unaryKind }
+
+func (o *unaryOp) shape(in [][]int) ([]int, error) { return slices.Clone(in[0]), nil }
+
+func (o *unaryOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
+	src, dst, kind := in[0].Data, out.Data, o.kind
+	body := func(_, lo, hi int) { unary(kind, dst[lo:hi], src[lo:hi]) }
+	return func() { p.pool.run(len(dst), 16384, body) }, nil
+}
+
+func unary(kind unaryKind, dst, src []float32) {
+	src = src[:len(dst)]
+	switch kind {
+	case opRelu:
+		for i, v := range src {
+			dst[i] = max(v, 0)
+		}
+	case opRelu6:
+		for i, v := range src {
+			dst[i] = min(max(v, 0), 6)
+		}
+	case opAbs:
+		for i, v := range src {
+			dst[i] = float32(math.Abs(float64(v)))
+		}
+	case opSquare:
+		for i, v := range src {
+			dst[i] = v * v
+		}
+	case opRsqrt:
+		for i, v := range src {
+			dst[i] = float32(1 / math.Sqrt(float64(v)))
+		}
+	case opSigmoid:
+		for i, v := range src {
+			dst[i] = float32(1 / (1 + math.Exp(-float64(v))))
+		}
+	}
+}
+
+// reduceOp is Sum or Mean over constant axes.
+type reduceOp struct {
+	mean bool
+	axes []int
+	keep bool
+}
+
+func (o *reduceOp) reduced(rank int) ([]bool, error) {
+	r := make([]bool, rank)
+	for _, a := range o.axes {
+		if a < 0 {
+			a += rank
+		}
+		if a < 0 || a >= rank {
+			return nil, fmt.Errorf("axis %d of rank %d: %w", a, rank, ErrShape)
+		}
+		r[a] = true
+	}
+	return r, nil
+}
+
+func (o *reduceOp) shape(in [][]int) ([]int, error) {
+	r, err := o.reduced(len(in[0]))
+	if err != nil {
+		return nil, err
+	}
+	var out []int
+	for i, d := range in[0] {
+		switch {
+		case !r[i]:
+			out = append(out, d)
+		case o.keep:
+			out = append(out, 1)
+		}
+	}
+	return out, nil
+}
+
+func (o *reduceOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
+	src := in[0]
+	rank := len(src.Shape)
+	r, err := o.reduced(rank)
+	if err != nil {
+		return nil, err
+	}
+	// Map every input element to its output slot through strides.
+	ostr := make([]int, rank)
+	acc := 1
+	for i := rank - 1; i >= 0; i-- {
+		if !r[i] {
+			ostr[i] = acc
+			acc *= src.Shape[i]
+		}
+	}
+	count := 1
+	for i, d := range src.Shape {
+		if r[i] {
+			count *= d
+		}
+	}
+	mean := o.mean
+	sums := make([]float64, out.Len())
+	idx := make([]int, rank)
+	return func() {
+		clear(sums)
+		clear(idx)
+		off := 0
+		for _, v := range src.Data {
+			sums[off] += float64(v)
+			for k := rank - 1; k >= 0; k-- {
+				idx[k]++
+				off += ostr[k]
+				if idx[k] < src.Shape[k] {
+					break
+				}
+				off -= ostr[k] * idx[k]
+				idx[k] = 0
+			}
+		}
+		for i, s := range sums {
+			if mean {
+				s /= float64(count)
+			}
+			out.Data[i] = float32(s)
+		}
+	}, nil
+}
+
+// softmaxOp is Softmax over the last axis.
+type softmaxOp struct{}
+
+func (softmaxOp) shape(in [][]int) ([]int, error) {
+	if len(in[0]) == 0 {
+		return nil, fmt.Errorf("softmax of a scalar: %w", ErrShape)
+	}
+	return slices.Clone(in[0]), nil
+}
+
+func (softmaxOp) plan(_ *planner, in []*Tensor, out *Tensor) (func(), error) {
+	n := in[0].Shape[len(in[0].Shape)-1]
+	return func() {
+		if n == 0 {
+			return
+		}
+		for r := 0; r < len(out.Data); r += n {
+			x, y := in[0].Data[r:r+n], out.Data[r:r+n]
+			m := x[0]
+			for _, v := range x {
+				m = max(m, v)
+			}
+			var sum float64
+			for i, v := range x {
+				e := math.Exp(float64(v - m))
+				y[i] = float32(e)
+				sum += e
+			}
+			for i := range y {
+				y[i] = float32(float64(y[i]) / sum)
+			}
+		}
+	}, nil
+}
+
+// poolOp is MaxPool.
+type poolOp struct{ win window }
+
+func (o *poolOp) shape(in [][]int) ([]int, error) {
+	s := in[0]
+	if len(s) != 4 {
+		return nil, fmt.Errorf("pool input %v is not NHWC: %w", s, ErrShape)
+	}
+	w := o.win
+	oh, _ := outSize(s[1], w.kh, w.sh, 1, w.same)
+	ow, _ := outSize(s[2], w.kw, w.sw, 1, w.same)
+	return []int{s[0], oh, ow, s[3]}, nil
+}
+
+func (o *poolOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
+	w := o.win
+	n, h, wd, c := in[0].Shape[0], in[0].Shape[1], in[0].Shape[2], in[0].Shape[3]
+	oh, ph := outSize(h, w.kh, w.sh, 1, w.same)
+	ow, pw := outSize(wd, w.kw, w.sw, 1, w.same)
+	src, dst := in[0].Data, out.Data
+	body := func(_, lo, hi int) {
+		for row := lo; row < hi; row++ {
+			b, oy := row/oh, row%oh
+			y0 := oy*w.sh - ph
+			for ox := range ow {
+				x0 := ox*w.sw - pw
+				o := dst[((b*oh+oy)*ow+ox)*c:][:c]
+				first := true
+				for ky := max(y0, 0); ky < min(y0+w.kh, h); ky++ {
+					for kx := max(x0, 0); kx < min(x0+w.kw, wd); kx++ {
+						s := src[((b*h+ky)*wd+kx)*c:][:c]
+						if first {
+							copy(o, s)
+							first = false
+							continue
+						}
+						for i, v := range s {
+							o[i] = max(o[i], v)
+						}
+					}
+				}
+				if first {
+					clear(o)
+				}
+			}
+		}
+	}
+	return func() { p.pool.run(n*oh, 4, body) }, nil
+}

@@ -1,0 +1,299 @@
+package graph
+
+// The GEMM here computes C = A×B (+ bias, activation) for row-major A (M×K)
+// and a constant B (K×N) packed at load time into panels of nr columns:
+// panel p holds B[0:K][p*nr:(p+1)*nr] contiguously, k-major, zero-padded.
+// A micro-kernel computes an mr×nr tile of C with the accumulators in
+// registers; the drivers hand it tiles, over all workers.
+
+const (
+	mr = 6  // rows of a micro-kernel tile
+	nr = 16 // columns of a micro-kernel tile (two 8-float AVX registers)
+)
+
+// packedB is a GEMM right operand packed into nr-column panels.
+type packedB struct {
+	k, n, panels int
+	data         []float32 // panels × k × nr
+}
+
+func packB(b []float32, k, n int) *packedB {
+	panels := (n + nr - 1) / nr
+	pb := &packedB{k: k, n: n, panels: panels, data: make([]float32, panels*k*nr)}
+	for p := range panels {
+		dst := pb.data[p*k*nr:]
+		for kk := range k {
+			for j := 0; j < nr && p*nr+j < n; j++ {
+				dst[kk*nr+j] = b[kk*n+p*nr+j]
+			}
+		}
+	}
+	return pb
+}
+
+func (pb *packedB) panel(p int) []float32 { return pb.data[p*pb.k*nr : (p+1)*pb.k*nr] }
+
+// gemm6x16Go is the portable micro-kernel:
+// c[r*ldc+j] = bias[j] + Σ_kk a[r*lda+kk]·b[kk*nr+j] for r < mr, j < nr.
+func gemm6x16Go(k int, a []float32, lda int, b []float32, c []float32, ldc int, bias []float32) {
+	// Bias last, as tfjs adds it after the sum: same rounding order.
+	var acc [mr][nr]float32
+	b = b[:k*nr]
+	for kk := range k {
+		bv := (*[nr]float32)(b[kk*nr:])
+		for r := range mr {
+			av := a[r*lda+kk]
+			row := &acc[r]
+			for j := range nr {
+				row[j] += av * bv[j]
+			}
+		}
+	}
+	bv := (*[nr]float32)(bias[:nr])
+	for r := range mr {
+		row := c[r*ldc : r*ldc+nr]
+		for j := range row {
+			row[j] = acc[r][j] + bv[j]
+		}
+	}
+}
+
+// applyAct applies the activation to a rows×cols block of c (stride ldc)
+// whose first column is output channel col0.
+func applyAct(e *epilogue, c []float32, rows, cols, ldc, col0 int) {
+	switch e.act {
+	case actRelu:
+		for r := range rows {
+			row := c[r*ldc : r*ldc+cols]
+			for i, v := range row {
+				row[i] = max(v, 0)
+			}
+		}
+	case actRelu6:
+		for r := range rows {
+			row := c[r*ldc : r*ldc+cols]
+			for i, v := range row {
+				row[i] = min(max(v, 0), 6)
+			}
+		}
+	case actPrelu:
+		alpha := e.alpha[col0 : col0+cols]
+		for r := range rows {
+			row := c[r*ldc : r*ldc+cols]
+			for i, v := range row {
+				if v < 0 {
+					row[i] = v * alpha[i]
+				}
+			}
+		}
+	}
+}
+
+// gemmStrip computes rows [0, rows) (rows ≤ mr) of C for panels [p0, p1):
+// a is the strip of A (stride lda), c the strip of C (stride ldc = N).
+// Partial tiles go through the worker's scratch so the kernel always sees
+// full mr×nr tiles.
+func gemmStrip(ks *kernelSet, rows int, k int, a []float32, lda int, pb *packedB, biasPad []float32, e *epilogue, c []float32, ldc int, p0, p1 int, scratch []float32) {
+	if rows < mr {
+		// Copy the partial strip into a zero-padded mr×k block.
+		pad := scratch[:mr*k]
+		clear(pad[rows*k:])
+		for r := range rows {
+			copy(pad[r*k:(r+1)*k], a[r*lda:r*lda+k])
+		}
+		a, lda = pad, k
+		scratch = scratch[mr*k:]
+	}
+	tile := scratch[:mr*nr]
+	for p := p0; p < p1; p++ {
+		cols := min(nr, pb.n-p*nr)
+		bias := biasPad[p*nr : (p+1)*nr]
+		if rows == mr && cols == nr {
+			ks.gemm(k, a, lda, pb.panel(p), c[p*nr:], ldc, bias)
+			applyAct(e, c[p*nr:], mr, nr, ldc, p*nr)
+			continue
+		}
+		ks.gemm(k, a, lda, pb.panel(p), tile, nr, bias)
+		for r := range rows {
+			copy(c[r*ldc+p*nr:r*ldc+p*nr+cols], tile[r*nr:r*nr+cols])
+		}
+		applyAct(e, c[p*nr:], rows, cols, ldc, p*nr)
+	}
+}
+
+// padBias returns bias zero-padded to whole panels.
+func padBias(bias []float32, panels int) []float32 {
+	out := make([]float32, panels*nr)
+	copy(out, bias)
+	return out
+}
+
+// planGEMM returns a function computing c (m×N) = a (m×k) × pb + epilogue.
+func planGEMM(p *planner, m, k int, a []float32, pb *packedB, e *epilogue, c []float32) func() {
+	biasPad := padBias(e.bias, pb.panels)
+	strips := (m + mr - 1) / mr
+	// Few strips (a dense layer on one sample): split the panels instead.
+	groups := 1
+	if strips < 2*p.workers {
+		groups = min(pb.panels, p.workers)
+	}
+	per := (pb.panels + groups - 1) / groups
+	p.need(mr*k + mr*nr)
+	ks := p.ks
+	body := func(w, lo, hi int) {
+		scratch := p.pool.scratch[w]
+		for item := lo; item < hi; item++ {
+			s, g := item/groups, item%groups
+			r0 := s * mr
+			rows := min(mr, m-r0)
+			gemmStrip(ks, rows, k, a[r0*k:], k, pb, biasPad, e, c[r0*pb.n:], pb.n, g*per, min((g+1)*per, pb.panels), scratch)
+		}
+	}
+	return func() { p.pool.run(strips*groups, 1, body) }
+}
+
+// planConvGEMM returns a function computing a regular convolution as a
+// GEMM: rows are output pixels, K = kh·kw·cin. A 1×1 stride-1 convolution
+// reads the input as A directly; others gather each strip of A (im2col)
+// into worker scratch.
+func planConvGEMM(p *planner, g *convGeom, pb *packedB, e *epilogue, in, out []float32) func() {
+	m := g.n * g.oh * g.ow
+	k := g.win.kh * g.win.kw * g.cin
+	if g.win.kh == 1 && g.win.kw == 1 && g.win.sh == 1 && g.win.sw == 1 && g.ph == 0 && g.pw == 0 {
+		return planGEMM(p, m, k, in, pb, e, out)
+	}
+	biasPad := padBias(e.bias, pb.panels)
+	strips := (m + mr - 1) / mr
+	p.need(2*mr*k + mr*nr)
+	ks := p.ks
+	body := func(w, lo, hi int) {
+		scratch := p.pool.scratch[w]
+		buf, rest := scratch[:mr*k], scratch[mr*k:]
+		for s := lo; s < hi; s++ {
+			r0 := s * mr
+			rows := min(mr, m-r0)
+			for r := range rows {
+				im2colRow(g, in, r0+r, buf[r*k:(r+1)*k])
+			}
+			gemmStrip(ks, rows, k, buf, k, pb, biasPad, e, out[r0*g.cout:], g.cout, 0, pb.panels, rest)
+		}
+	}
+	return func() { p.pool.run(strips, 4, body) }
+}
+
+// im2colRow gathers the receptive field of output pixel row (b, oy, ox
+// flattened) into dst (kh·kw·cin values, zeros outside the input).
+func im2colRow(g *convGeom, in []float32, row int, dst []float32) {
+	ox := row % g.ow
+	oy := (row / g.ow) % g.oh
+	b := row / (g.ow * g.oh)
+	y0, x0 := oy*g.win.sh-g.ph, ox*g.win.sw-g.pw
+	i := 0
+	for ky := range g.win.kh {
+		iy := y0 + ky*g.win.dh
+		for kx := range g.win.kw {
+			ix := x0 + kx*g.win.dw
+			d := dst[i : i+g.cin]
+			i += g.cin
+			if iy < 0 || iy >= g.h || ix < 0 || ix >= g.w {
+				clear(d)
+				continue
+			}
+			copy(d, in[((b*g.h+iy)*g.w+ix)*g.cin:])
+		}
+	}
+}
+
+// dwRowGo is the portable depthwise kernel (channel multiplier 1) for npix
+// output pixels whose windows lie inside the input: out[p*c+ch] =
+// bias[ch] + Σ_t in[p*step+offs[t]+ch]·w[t*c+ch].
+func dwRowGo(out, in []float32, offs []int, w, bias []float32, c, npix, step int) {
+	for px := range npix {
+		o := out[px*c : (px+1)*c]
+		clear(o)
+		base := px * step
+		for t, off := range offs {
+			iv := in[base+off : base+off+c]
+			wv := w[t*c : (t+1)*c]
+			for ch := range o {
+				o[ch] += iv[ch] * wv[ch]
+			}
+		}
+		for ch, b := range bias[:c] {
+			o[ch] += b
+		}
+	}
+}
+
+// planDepthwise returns a function computing a depthwise convolution:
+// interior pixels through the kernel set's dwRow, border pixels (and any
+// channel multiplier other than 1) by the bounds-checked loop.
+func planDepthwise(p *planner, g *convGeom, mult int, filter []float32, e *epilogue, in, out []float32) func() {
+	cout := g.cout
+	taps := g.win.kh * g.win.kw
+	offs := make([]int, 0, taps)
+	for ky := range g.win.kh {
+		for kx := range g.win.kw {
+			offs = append(offs, (ky*g.win.dh*g.w+kx*g.win.dw)*g.cin)
+		}
+	}
+	// Output columns whose window lies inside the input horizontally.
+	xlo := 0
+	for xlo < g.ow && xlo*g.win.sw-g.pw < 0 {
+		xlo++
+	}
+	xhi := g.ow
+	for xhi > xlo && (xhi-1)*g.win.sw-g.pw+(g.win.kw-1)*g.win.dw >= g.w {
+		xhi--
+	}
+	ks := p.ks
+	border := func(b, oy, ox int) {
+		o := out[((b*g.oh+oy)*g.ow+ox)*cout:][:cout]
+		clear(o)
+		y0, x0 := oy*g.win.sh-g.ph, ox*g.win.sw-g.pw
+		for ky := range g.win.kh {
+			iy := y0 + ky*g.win.dh
+			if iy < 0 || iy >= g.h {
+				continue
+			}
+			for kx := range g.win.kw {
+				ix := x0 + kx*g.win.dw
+				if ix < 0 || ix >= g.w {
+					continue
+				}
+				iv := in[((b*g.h+iy)*g.w+ix)*g.cin:][:g.cin]
+				wv := filter[(ky*g.win.kw+kx)*cout:][:cout]
+				for oc := range o {
+					o[oc] += iv[oc/mult] * wv[oc]
+				}
+			}
+		}
+		for oc, b := range e.bias {
+			o[oc] += b
+		}
+	}
+	body := func(_, lo, hi int) {
+		for row := lo; row < hi; row++ {
+			b, oy := row/g.oh, row%g.oh
+			y0 := oy*g.win.sh - g.ph
+			inside := y0 >= 0 && y0+(g.win.kh-1)*g.win.dh < g.h
+			if !inside || mult != 1 || xhi <= xlo {
+				for ox := range g.ow {
+					border(b, oy, ox)
+				}
+			} else {
+				for ox := range xlo {
+					border(b, oy, ox)
+				}
+				x0 := xlo*g.win.sw - g.pw
+				ks.dwRow(out[((b*g.oh+oy)*g.ow+xlo)*cout:], in[((b*g.h+y0)*g.w+x0)*g.cin:],
+					offs, filter, e.bias, cout, xhi-xlo, g.win.sw*g.cin)
+				for ox := xhi; ox < g.ow; ox++ {
+					border(b, oy, ox)
+				}
+			}
+			applyAct(e, out[(b*g.oh+oy)*g.ow*cout:], g.ow, cout, cout, 0)
+		}
+	}
+	return func() { p.pool.run(g.n*g.oh, 2, body) }
+}

@@ -1,0 +1,3 @@
+package graph
+
+func bestKernels() *kernelSet { return genericKernels() }

@@ -1,0 +1,5 @@
+//go:build !amd64
+
+package graph
+
+func bestKernels() *kernelSet { return genericKernels() }
