@@ -79,6 +79,10 @@ type ReplayOptions struct {
 	// RingSize is how many undelivered frames a RealTime replay keeps;
 	// zero means 4.
 	RingSize int
+	// Label, when set, replays only the frames a recording's manifest
+	// labels so (one challenge's segment), their times shifted to start at
+	// zero. A recording with no such frame fails to open with ErrNoFrames.
+	Label string
 }
 
 type entry struct {
@@ -181,6 +185,9 @@ func openFS(fsys fs.FS, dir string, display func(string) string, opts ReplayOpti
 			p := path.Join(dir, mf.File)
 			frames[i] = entry{file: p, name: display(p), t: time.Duration(mf.T * float64(time.Second)), ci: ci, label: mf.Label}
 		}
+		if frames, err = withLabel(frames, opts.Label); err != nil {
+			return nil, fmt.Errorf("open recording %s: %w", display(dir), err)
+		}
 		if err := checkFiles(fsys, frames); err != nil {
 			return nil, fmt.Errorf("open recording %s: %w", display(dir), err)
 		}
@@ -190,10 +197,39 @@ func openFS(fsys fs.FS, dir string, display func(string) string, opts ReplayOpti
 		if err != nil {
 			return nil, err
 		}
+		if frames, err = withLabel(frames, opts.Label); err != nil {
+			return nil, fmt.Errorf("open frames folder %s: %w", display(dir), err)
+		}
 		return newReplay(fsys, frames, opts), nil
 	default:
 		return nil, fmt.Errorf("open recording %s: %w", display(mpath), err)
 	}
+}
+
+// ErrNoFrames reports a ReplayOptions.Label that no frame of the
+// recording carries.
+var ErrNoFrames = errors.New("no frames")
+
+// withLabel keeps the frames labelled label, shifted to start at time
+// zero; an empty label keeps every frame.
+func withLabel(frames []entry, label string) ([]entry, error) {
+	if label == "" {
+		return frames, nil
+	}
+	var out []entry
+	for _, e := range frames {
+		if e.label == label {
+			out = append(out, e)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w labelled %q", ErrNoFrames, label)
+	}
+	t0 := out[0].t
+	for i := range out {
+		out[i].t -= t0
+	}
+	return out, nil
 }
 
 // checkFiles verifies that every frame file exists, is a regular file and is
@@ -311,7 +347,20 @@ func OpenImage(file string) (Source, error) {
 
 // OpenImageWith is OpenImage with replay options.
 func OpenImageWith(file string, opts ReplayOptions) (Source, error) {
-	data, err := readImageFile(nil, file, file)
+	return openImage(nil, file, opts)
+}
+
+// OpenImageFS is OpenImageWith for an image inside fsys, e.g. one embedded
+// with go:embed.
+func OpenImageFS(fsys fs.FS, file string, opts ReplayOptions) (Source, error) {
+	if !fs.ValidPath(file) {
+		return nil, fmt.Errorf("open image %s: invalid path", file)
+	}
+	return openImage(fsys, file, opts)
+}
+
+func openImage(fsys fs.FS, file string, opts ReplayOptions) (Source, error) {
+	data, err := readImageFile(fsys, file, file)
 	if err != nil {
 		return nil, err
 	}
@@ -319,7 +368,7 @@ func OpenImageWith(file string, opts ReplayOptions) (Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := newReplay(nil, []entry{{file: file, name: file, ci: -1}}, opts)
+	r := newReplay(fsys, []entry{{file: file, name: file, ci: -1}}, opts)
 	r.cache = &Frame{Image: img, ChallengeIndex: -1}
 	return r, nil
 }
