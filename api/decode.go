@@ -44,7 +44,7 @@ func decodeResponse(endpoint string, a answer, out any, now time.Time, secrets [
 // wrong with a body that is not JSON. A *json.RawMessage out takes any valid
 // JSON value as it is; other outs need an object or a list.
 func decodeJSON(body []byte, out any) error {
-	trimmed := bytes.TrimSpace(body)
+	trimmed := trimBody(body)
 	switch {
 	case len(trimmed) == 0:
 		return errors.New("empty body")
@@ -65,6 +65,12 @@ func decodeJSON(body []byte, out any) error {
 		return jsonProblem(err)
 	}
 	return nil
+}
+
+// trimBody drops surrounding whitespace and a UTF-8 byte order mark, which
+// PHP backends emit when a source file carries one.
+func trimBody(b []byte) []byte {
+	return bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(b), []byte("\xef\xbb\xbf")))
 }
 
 // jsonProblem names a JSON decoding failure without quoting the body.
@@ -105,7 +111,7 @@ func newAPIError(endpoint string, a answer, now time.Time, secrets []string) *Er
 		return e
 	}
 	var eb errorBody
-	trimmed := bytes.TrimSpace(a.body)
+	trimmed := trimBody(a.body)
 	if a.tooLarge || len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &eb) != nil {
 		return e
 	}

@@ -83,7 +83,7 @@ func verifyRequestSizeHint(r *VerifyRequest) int {
 	for i := range r.Frames {
 		n += len(r.Frames[i].Image) + 256 + 40*len(r.Frames[i].Blendshapes)
 		if r.Frames[i].Landmarks != nil {
-			n += 64 * len(r.Frames[i].Landmarks.Points)
+			n += 96 * len(r.Frames[i].Landmarks.Points)
 		}
 	}
 	return n
