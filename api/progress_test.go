@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -120,5 +121,25 @@ func TestVerifyProgress(t *testing.T) {
 	defer pl.mu.Unlock()
 	if got, want := pl.sent[len(pl.sent)-1], int64(len(rec.last().Body)); got != want {
 		t.Errorf("progress ended at %d, body is %d bytes", got, want)
+	}
+}
+
+func TestEarlyAnswerToALargeUpload(t *testing.T) {
+	// A proxy that refuses the size answers 413 before reading the body; the
+	// client must report that answer, not the broken pipe that follows.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "close")
+		w.WriteHeader(http.StatusRequestEntityTooLarge)
+		_, _ = io.WriteString(w, `{"message":"Payload too large"}`)
+	}))
+	defer srv.Close()
+	c, err := New(Config{BaseURL: srv.URL, MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := DataURL("image/jpeg", make([]byte, 6<<20))
+	_, err = c.VerifyLiveness(context.Background(), testUUID, &VerifyRequest{ChallengeToken: testToken, Frames: []LivenessFrame{{Image: img}}}, nil)
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("error %v, want ErrTooLarge", err)
 	}
 }
