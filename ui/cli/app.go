@@ -151,12 +151,17 @@ func (a *App) loadConfig(cmd *cobra.Command) (config.Config, error) {
 	if !explicit {
 		p, err := config.DefaultPath(a.Env)
 		if err != nil {
-			return config.Default(), err
+			// No HOME (a bare service or test environment): no file to read.
+			p = ""
 		}
 		path = p
 	}
-	cfg, err := config.Load(path)
+	cfg, err := config.Default(), error(nil)
+	if path != "" {
+		cfg, err = config.Load(path)
+	}
 	switch {
+	case path == "":
 	case err == nil:
 		a.ConfigPath = path
 	case !explicit && errors.Is(err, fs.ErrNotExist):

@@ -25,7 +25,7 @@ command is given.`,
 			return notAvailable("kiosk")
 		},
 	}
-	cmd.Flags().StringVar(&o.device, "device", "", "camera `device` (default camera.device, else the first camera)")
-	cmd.Flags().StringVar(&o.recording, "recording", "", "replay a recording `DIR` instead of a camera")
+	cmd.Flags().StringVar(&o.device, "device", "", "camera device (default camera.device, else the first camera)")
+	cmd.Flags().StringVar(&o.recording, "recording", "", "replay the recording in DIR instead of a camera")
 	return cmd
 }

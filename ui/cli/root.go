@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	"charm.land/fang/v2"
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 )
 
@@ -49,10 +50,10 @@ failed), 2 usage or configuration error, 3 API or network error,
 		SilenceErrors: true,
 	}
 	pf := root.PersistentFlags()
-	pf.StringVar(&app.flags.configPath, "config", "", "config `file` (default $XDG_CONFIG_HOME/kycterm/config.yaml)")
-	pf.StringVar(&app.flags.baseURL, "base-url", "", "AMLKYC service `URL` (default https://amlkyc.tech)")
+	pf.StringVar(&app.flags.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/kycterm/config.yaml)")
+	pf.StringVar(&app.flags.baseURL, "base-url", "", "service base URL (default https://amlkyc.tech)")
 	pf.StringVar(&app.flags.lang, "lang", "", "interface language: en or ru")
-	pf.StringVar(&app.flags.logFile, "log-file", "", "log `file` (default $XDG_STATE_HOME/kycterm/kycterm.log)")
+	pf.StringVar(&app.flags.logFile, "log-file", "", "log file (default $XDG_STATE_HOME/kycterm/kycterm.log)")
 	pf.StringVar(&app.flags.logFormat, "log-format", "", "log format: json or text")
 	pf.StringVar(&app.flags.logLevel, "log-level", "", "log level: debug, info, warn or error")
 
@@ -111,21 +112,40 @@ func Run(ctx context.Context, app *App, args []string) int {
 	err := fang.Execute(ctx, root,
 		fang.WithVersion(app.Build.Version),
 		fang.WithCommit(app.Build.Commit),
-		fang.WithErrorHandler(errorHandler),
+		fang.WithErrorHandler(errorHandler(app.Stderr)),
 		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM),
 	)
 	return ExitCode(err)
 }
 
-// errorHandler prints an error as fang does, except an ExitError with no
-// message, whose command has already said what happened.
-func errorHandler(w io.Writer, styles fang.Styles, err error) {
-	if e, ok := errors.AsType[*ExitError](err); ok && e.Err == nil {
-		return
+// errorHandler prints an error: styled on a terminal (fang's header), plain
+// "kycterm: …" otherwise, and nothing for an ExitError without a message,
+// whose command has already said what happened. Unlike fang's default it
+// never re-cases or wraps the text: messages hold paths and commands to
+// copy (chmod 600 …).
+func errorHandler(stderr io.Writer) fang.ErrorHandler {
+	return func(w io.Writer, styles fang.Styles, err error) {
+		if e, ok := errors.AsType[*ExitError](err); ok && e.Err == nil {
+			return
+		}
+		msg := err.Error()
+		if errors.Is(err, context.Canceled) {
+			msg = "interrupted"
+		}
+		if isTerminal(stderr) {
+			fmt.Fprintln(w, styles.ErrorHeader.String())
+			fmt.Fprintln(w, styles.ErrorText.UnsetWidth().UnsetTransform().Render(msg))
+		} else {
+			fmt.Fprintln(w, "kycterm: "+msg)
+		}
+		if ExitCode(err) == ExitUsage && isCobraUsage(err) {
+			fmt.Fprintln(w, "Try --help for usage.")
+		}
 	}
-	if errors.Is(err, context.Canceled) {
-		fmt.Fprintln(w, "interrupted")
-		return
-	}
-	fang.DefaultErrorHandler(w, styles, err)
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
 }

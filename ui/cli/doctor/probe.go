@@ -159,7 +159,7 @@ func (p Probe) ClockResult() Result {
 		r.Status, r.Detail, r.Fix = Warn, "not checked: the service sent no Date header", "make sure the system clock is synchronised (timedatectl)"
 		return r
 	}
-	skew := p.Skew.Round(100 * time.Millisecond)
+	skew := p.Skew.Round(time.Second) // Date has whole seconds
 	abs := skew
 	if abs < 0 {
 		abs = -abs
