@@ -34,9 +34,10 @@ type Faults struct {
 	// MaxFaultLatency.
 	Latency       time.Duration
 	LatencyJitter time.Duration
-	// FailRate is the share answered 500, 502 or 503 (drawn uniformly)
-	// without being handled.
+	// FailRate is the share answered with a 5xx status drawn uniformly
+	// from Statuses (500, 502 and 503 when empty), without being handled.
 	FailRate float64
+	Statuses []int
 	// ResetRate is the share handled, whose answer stops after half its
 	// body and whose connection is then closed.
 	ResetRate float64
@@ -103,6 +104,15 @@ func newFaultInjector(f Faults) (*faultInjector, error) {
 	if f.SlowInterval == 0 {
 		f.SlowInterval = 20 * time.Millisecond
 	}
+	f.Statuses = slices.Clone(f.Statuses)
+	if len(f.Statuses) == 0 {
+		f.Statuses = []int{500, 502, 503}
+	}
+	for _, st := range f.Statuses {
+		if st < 500 || st > 599 {
+			return nil, fmt.Errorf("%w: fault status %d is not a 5xx", ErrOptions, st)
+		}
+	}
 	f.Methods = slices.Clone(f.Methods)
 	for i, m := range f.Methods {
 		f.Methods[i] = strings.ToUpper(m)
@@ -122,7 +132,7 @@ func (fi *faultInjector) draw(method string) (time.Duration, faultKind, int) {
 		delay += time.Duration(fi.rng.Int64N(int64(fi.f.LatencyJitter)))
 	}
 	u := fi.rng.Float64()
-	status := []int{500, 502, 503}[fi.rng.IntN(3)]
+	status := fi.f.Statuses[fi.rng.IntN(len(fi.f.Statuses))]
 	if fi.f.Limit > 0 && fi.injected >= fi.f.Limit {
 		return delay, faultNone, 0
 	}

@@ -154,14 +154,26 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, api.CreateVerificationResponse{Success: true, Item: v})
+	writeJSON(w, http.StatusOK, api.CreateVerificationResponse{Success: true, Item: onWire(v)})
+}
+
+// onWire fills the free-form fields nothing has set with JSON null: the
+// service sends every key of a verification, and api.Verification would
+// otherwise leave them out.
+func onWire(v api.Verification) api.Verification {
+	for _, f := range []*json.RawMessage{&v.DocInfo, &v.StepsInfo, &v.ComparePhoto, &v.StatusCheckUser, &v.StatusCheckPhoto} {
+		if len(*f) == 0 {
+			*f = json.RawMessage("null")
+		}
+	}
+	return v
 }
 
 func (s *Server) handleList(w http.ResponseWriter, _ *http.Request) {
 	s.mu.Lock()
 	items := make([]api.Verification, 0, len(s.st.Records))
 	for _, rec := range s.st.Records {
-		items = append(items, rec.V)
+		items = append(items, onWire(rec.V))
 	}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, api.ListVerificationsResponse{Items: items})

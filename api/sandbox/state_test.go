@@ -119,6 +119,7 @@ func TestOptionsValidation(t *testing.T) {
 		{"rate above one", Options{Faults: Faults{FailRate: 1.5}}},
 		{"negative rate", Options{Faults: Faults{ResetRate: -0.1}}},
 		{"rates sum above one", Options{Faults: Faults{FailRate: 0.6, SlowRate: 0.6}}},
+		{"status not 5xx", Options{Faults: Faults{FailRate: 0.1, Statuses: []int{404}}}},
 		{"latency too long", Options{Faults: Faults{Latency: time.Hour}}},
 		{"slow interval too long", Options{Faults: Faults{SlowRate: 0.1, SlowInterval: time.Minute}}},
 	}
