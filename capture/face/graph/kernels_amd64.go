@@ -1,3 +1,56 @@
+//go:build !purego
+
 package graph
 
-func bestKernels() *kernelSet { return genericKernels() }
+import (
+	"slices"
+
+	"golang.org/x/sys/cpu"
+)
+
+//go:noescape
+func gemm6x16AVX2(k int, a *float32, lda int, b *float32, c *float32, ldc int, bias *float32)
+
+//go:noescape
+func dwRowAVX2(out *float32, in *float32, offs *int, ntaps int, w *float32, bias *float32, c int, npix int, step int)
+
+// bestKernels returns the AVX2+FMA kernels when the CPU has them.
+func bestKernels() *kernelSet {
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		return avx2Kernels()
+	}
+	return genericKernels()
+}
+
+func avx2Kernels() *kernelSet {
+	return &kernelSet{name: "avx2", gemm: gemmAVX2, dwRow: dwRowAVX2Checked}
+}
+
+// gemmAVX2 checks the bounds the assembly relies on, then runs it.
+func gemmAVX2(k int, a []float32, lda int, b []float32, c []float32, ldc int, bias []float32) {
+	if k <= 0 {
+		gemm6x16Go(k, a, lda, b, c, ldc, bias)
+		return
+	}
+	_ = a[(mr-1)*lda+k-1]
+	_ = b[k*nr-1]
+	_ = c[(mr-1)*ldc+nr-1]
+	_ = bias[nr-1]
+	gemm6x16AVX2(k, &a[0], lda, &b[0], &c[0], ldc, &bias[0])
+}
+
+// dwRowAVX2Checked checks the bounds the assembly relies on, then runs it.
+func dwRowAVX2Checked(out, in []float32, offs []int, w, bias []float32, c, npix, step int) {
+	if npix <= 0 || c <= 0 || len(offs) == 0 {
+		dwRowGo(out, in, offs, w, bias, c, npix, step)
+		return
+	}
+	_ = out[npix*c-1]
+	_ = in[(npix-1)*step+slices.Max(offs)+c-1]
+	if slices.Min(offs) < 0 {
+		panic("graph: negative depthwise tap offset")
+	}
+	_ = w[len(offs)*c-1]
+	_ = bias[c-1]
+	dwRowAVX2(&out[0], &in[0], &offs[0], len(offs), &w[0], &bias[0], c, npix, step)
+}
