@@ -134,7 +134,7 @@ func New(cfg Config) (*Client, error) {
 		sleep:    cfg.Sleep,
 		now:      cfg.Now,
 		jitter:   cfg.Jitter,
-		redactor: []string{cfg.APIKey},
+		redactor: append([]string{cfg.APIKey}, proxySecrets()...),
 		tokens:   &tokenRing{},
 	}
 	if c.log == nil {
@@ -285,6 +285,22 @@ func newTransport(caFile string) (*http.Transport, error) {
 	}
 	tr.TLSClientConfig = tlsCfg
 	return tr, nil
+}
+
+// proxySecrets returns the credentials of proxies set in the environment,
+// so that no proxy error can show them.
+func proxySecrets() []string {
+	var out []string
+	for _, name := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"} {
+		u, err := url.Parse(os.Getenv(name))
+		if err != nil || u.User == nil {
+			continue
+		}
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			out = append(out, pw, u.User.String())
+		}
+	}
+	return out
 }
 
 func validHeaderName(s string) bool {

@@ -119,7 +119,7 @@ func newAPIError(endpoint string, a answer, now time.Time, secrets []string) *Er
 	if msg == "" {
 		msg = jsonText(eb.Error)
 	}
-	e.Message = cleanText(Redact(msg, secrets...), maxMessageRunes)
+	e.Message = showText(msg, maxMessageRunes, secrets)
 	for _, field := range sortedKeys(eb.Errors) {
 		if len(e.Fields) == maxFields {
 			break
@@ -132,15 +132,22 @@ func newAPIError(endpoint string, a answer, now time.Time, secrets []string) *Er
 			msgs = msgs[:maxMessagesInField]
 		}
 		for i, m := range msgs {
-			msgs[i] = cleanText(Redact(m, secrets...), maxFieldMsgRunes)
+			msgs[i] = showText(m, maxFieldMsgRunes, secrets)
 		}
-		name := cleanText(Redact(field, secrets...), maxFieldNameRunes)
+		name := showText(field, maxFieldNameRunes, secrets)
 		if e.Fields == nil {
 			e.Fields = map[string][]string{}
 		}
 		e.Fields[name] = append(e.Fields[name], msgs...)
 	}
 	return e
+}
+
+// showText makes server text fit to show: cleaned first (so characters
+// dropped by cleaning cannot hide a secret from Redact), redacted, then
+// cut (after redaction, so a cut cannot leave part of a secret behind).
+func showText(s string, max int, secrets []string) string {
+	return cleanText(Redact(cleanText(s, len(s)), secrets...), max)
 }
 
 // jsonText returns raw as a string if it is a JSON string, else "".

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -89,5 +90,32 @@ func TestSecretsNeverLeak(t *testing.T) {
 				t.Errorf("nothing was logged; the check above proves nothing")
 			}
 		})
+	}
+}
+
+func TestProxyCredentialsRedacted(t *testing.T) {
+	t.Setenv("HTTPS_PROXY", "http://branch:s3cr3t-pw@proxy.branch.example:3128")
+	t.Setenv("HTTP_PROXY", "")
+	c, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	te := &TransportError{Endpoint: "GET /x", Err: errors.New("proxyconnect tcp: http://branch:s3cr3t-pw@proxy: refused"), redact: c.redactor}
+	if strings.Contains(te.Error(), "s3cr3t-pw") {
+		t.Errorf("proxy password shown: %s", te)
+	}
+}
+
+func TestHiddenSecretInServerText(t *testing.T) {
+	// A zero-width space inside an echoed key must not survive cleaning as
+	// the key itself.
+	hidden := testKey[:10] + "\u200b" + testKey[10:]
+	c, _, _, _ := newTestClient(t, func(cfg *Config) { cfg.MaxAttempts = 1 }, reply(422, `{"message":"bad `+hidden+`"}`))
+	_, err := c.Params(context.Background(), testUUID)
+	if err == nil || leaks(err.Error()) != "" {
+		t.Fatalf("error %v", err)
+	}
+	if !strings.Contains(err.Error(), "bad [REDACTED]") {
+		t.Errorf("error %q", err)
 	}
 }

@@ -309,19 +309,29 @@ func TestAttemptTimeout(t *testing.T) {
 		case <-time.After(10 * time.Second):
 		}
 	}
+	slowBody := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		w.WriteHeader(200)
+		_, _ = io.WriteString(w, `{"success":`)
+		w.(http.Flusher).Flush()
+		block(w, r)
+	}
 	tests := []struct {
 		name         string
 		call         string
+		handler      http.HandlerFunc
 		wantRequests int
 	}{
-		{"GET is retried after a timeout", "GET params", 2},
-		{"verify is not retried after a timeout", "POST verify", 1},
+		{"GET is retried after a timeout", "GET params", block, 2},
+		{"GET is retried after a stalled body", "GET params", slowBody, 2},
+		{"verify is not retried after a timeout", "POST verify", block, 1},
+		{"verify is not retried after a stalled body", "POST verify", slowBody, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c, rec, _, _ := newTestClient(t, func(cfg *Config) {
 				cfg.Timeout, cfg.UploadTimeout, cfg.MaxAttempts = 50*time.Millisecond, 50*time.Millisecond, 2
-			}, block)
+			}, tc.handler)
 			err := callKinds[tc.call](c)
 			var te *TransportError
 			if !errors.As(err, &te) || !te.Timeout || te.NotSent {
