@@ -2,8 +2,11 @@ package sandbox
 
 import (
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/kycterm/kycterm/api"
@@ -392,4 +395,44 @@ func TestDocumentReaderHook(t *testing.T) {
 	if !ocr.Success || ocr.Confidence != 0.9 || ocr.Data["lastName"] != "PETROV" {
 		t.Fatalf("recognize %+v", ocr)
 	}
+}
+
+func TestLogsCarryNoSecrets(t *testing.T) {
+	var buf strings.Builder
+	var mu sync.Mutex
+	logger := slog.New(slog.NewJSONHandler(lockedWriter{&mu, &buf}, nil))
+	ts := newTestServer(t, Options{Logger: logger})
+	v := ts.create(api.CreateVerificationRequest{Email: "secret.person@example.com"})
+	img := jpegURL(t, portrait(32, 32, 0, 1))
+	ts.do("PUT", "/webapi/kyc/user/"+v.UUID, api.UploadRequest{Cadrs: []string{img}, Passport: img, DocumentType: "passport", Country: "ru"})
+	st := ts.startLiveness(v.UUID)
+	req := ts.verifyRequest(st, verifyCase{perChallenge: 1, passport: img})
+	ts.do("POST", "/webapi/kyc/user/"+v.UUID+"/liveness/verify", req)
+	ts.do("POST", "/webapi/kyc/user/"+v.UUID+"/check", api.CheckRequest{FirstName: "Ivan", LastName: "Petrov", DOB: "1990-01-02"})
+	ts.do("GET", "/webapi/kyc", nil, "Authorization", "Bearer wrong-key-attempt")
+
+	mu.Lock()
+	logs := buf.String()
+	mu.Unlock()
+	if !strings.Contains(logs, `"route":"POST /webapi/kyc/user/{uuid}/liveness/verify"`) ||
+		!strings.Contains(logs, `"status":401`) {
+		t.Fatalf("request lines missing: %s", logs)
+	}
+	for _, secret := range []string{v.UUID, testKey, "wrong-key-attempt", st.ChallengeToken[:16], "data:image",
+		"secret.person", "Petrov", "1990-01-02"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("log holds %q", secret)
+		}
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
