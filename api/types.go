@@ -335,7 +335,8 @@ type Score struct {
 }
 
 // Scores lists every numeric key of the breakdown, known keys first in a
-// fixed order, then the rest by name. Non-numeric keys are left to All.
+// fixed order, then the rest by name. Non-numeric and null keys are left
+// to All.
 func (d Details) Scores() []Score {
 	known := []string{"livenessScore", "faceMatchScore", "antiSpoofingScore"}
 	var out []Score
@@ -344,7 +345,7 @@ func (d Details) Scores() []Score {
 		seen[k] = true
 		if raw, ok := d.All[k]; ok {
 			var f float64
-			if json.Unmarshal(raw, &f) == nil {
+			if string(raw) != "null" && json.Unmarshal(raw, &f) == nil {
 				out = append(out, Score{k, f})
 			}
 		}
@@ -358,7 +359,7 @@ func (d Details) Scores() []Score {
 	sort.Strings(rest)
 	for _, k := range rest {
 		var f float64
-		if json.Unmarshal(d.All[k], &f) == nil {
+		if string(d.All[k]) != "null" && json.Unmarshal(d.All[k], &f) == nil {
 			out = append(out, Score{k, f})
 		}
 	}
