@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/kycterm/kycterm/capture/v4l2"
 	"github.com/kycterm/kycterm/ui/cli/doctor"
 )
 
@@ -58,8 +59,8 @@ func doctorEnv(app *App, timeout time.Duration) doctor.Env {
 		Resolver:     net.DefaultResolver,
 		Timeout:      timeout,
 		UserAgent:    "kycterm/" + app.Build.Version,
-		ListCameras:  doctor.ListVideoDevices,
-		OpenCamera:   probeCameraOpenable(),
+		ListCameras:  listCameras,
+		OpenCamera:   openCamera,
 		LogPath:      app.LogPath,
 		LogErr:       app.LogErr,
 		ColorProfile: colorprofile.Detect(app.Stdout, environ(app.Env)),
@@ -75,11 +76,26 @@ func doctorEnv(app *App, timeout time.Duration) doctor.Env {
 	return env
 }
 
-// probeCameraOpenable returns the function doctor uses to open a camera,
-// or nil while no capture probe exists: the capture package provides one
-// once V4L2 capture lands, and it is wired in here.
-func probeCameraOpenable() func(ctx context.Context, dev string) error {
-	return nil
+// listCameras lists the V4L2 capture devices (metadata nodes of UVC
+// cameras left out); one that cannot be opened is still listed, so that
+// openCamera reports why.
+func listCameras() ([]string, error) {
+	devs, err := v4l2.List()
+	if err != nil {
+		return nil, err
+	}
+	paths := make([]string, len(devs))
+	for i, d := range devs {
+		paths[i] = d.Path
+	}
+	return paths, nil
+}
+
+// openCamera opens dev and reads its capabilities and formats, without
+// streaming: busy, unplugged or forbidden devices fail here.
+func openCamera(_ context.Context, dev string) error {
+	_, err := v4l2.Probe(dev)
+	return err
 }
 
 // probeClient is an HTTP client for the doctor's probe: the system roots

@@ -97,10 +97,10 @@ type Env struct {
 	Timeout time.Duration
 	// UserAgent is sent with the probe.
 	UserAgent string
-	// ListCameras lists camera device nodes.
+	// ListCameras lists camera device nodes (ListVideoDevices when nil).
 	ListCameras func() ([]string, error)
-	// OpenCamera, when set, tries to open a device; it is nil until the
-	// capture package provides a probe, and then cameras are only listed.
+	// OpenCamera, when set, tries to open a device (the CLI uses
+	// capture/v4l2.Probe); when nil, cameras are only listed.
 	OpenCamera func(ctx context.Context, dev string) error
 	// TerminalSize returns the size of the terminal the kiosk will draw on,
 	// or an error when the output is not a terminal.
