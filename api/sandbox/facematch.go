@@ -169,10 +169,21 @@ func colourHist(img image.Image, r image.Rectangle) [64]float64 {
 	}
 	const grid = 48
 	sx, sy := max(1, r.Dx()/grid), max(1, r.Dy()/grid)
+	rgb := func(x, y int) (uint32, uint32, uint32) {
+		cr, cg, cb, _ := img.At(x, y).RGBA()
+		return cr, cg, cb
+	}
+	if m, ok := img.(*image.YCbCr); ok {
+		// YCbCrAt returns a value, where At would allocate per pixel.
+		rgb = func(x, y int) (uint32, uint32, uint32) {
+			cr, cg, cb, _ := m.YCbCrAt(x, y).RGBA()
+			return cr, cg, cb
+		}
+	}
 	n := 0.0
 	for y := r.Min.Y; y < r.Max.Y; y += sy {
 		for x := r.Min.X; x < r.Max.X; x += sx {
-			cr, cg, cb, _ := img.At(x, y).RGBA()
+			cr, cg, cb := rgb(x, y)
 			h[(cr>>14)*16+(cg>>14)*4+cb>>14]++
 			n++
 		}
