@@ -44,7 +44,8 @@ type field struct {
 	secret bool
 }
 
-var durationType = reflect.TypeFor[Duration]()
+// isDuration reports whether t is Duration, parsed from "30s" rather than a number.
+func isDuration(t reflect.Type) bool { return t == reflect.TypeFor[Duration]() }
 
 // fields lists every leaf of Config in declaration order.
 func fields() []field {
@@ -59,7 +60,7 @@ func fields() []field {
 			}
 			idx := append(append([]int(nil), index...), i)
 			key := prefix + name
-			if sf.Type.Kind() == reflect.Struct && sf.Type != durationType {
+			if sf.Type.Kind() == reflect.Struct {
 				walk(sf.Type, key+".", idx)
 				continue
 			}
@@ -123,7 +124,7 @@ func describe(f field, value string, err error) string {
 }
 
 func setString(v reflect.Value, s string) error {
-	if v.Type() == durationType {
+	if isDuration(v.Type()) {
 		d, err := parseDuration(s)
 		if err != nil {
 			return fmt.Errorf("want a duration such as \"30s\" or \"2m\"")

@@ -177,7 +177,7 @@ func (p parser) mapping(n *yaml.Node, v reflect.Value, prefix string) {
 			continue
 		}
 		fv := v.FieldByIndex(sf.Index)
-		if sf.Type.Kind() == reflect.Struct && sf.Type != durationType {
+		if sf.Type.Kind() == reflect.Struct {
 			if vn.Kind == yaml.ScalarNode && vn.ShortTag() == "!!null" {
 				continue // "camera:" with nothing under it keeps the defaults
 			}
@@ -217,7 +217,7 @@ func (p parser) leaf(n *yaml.Node, v reflect.Value, key string, secret bool) {
 	}
 	var err error
 	switch {
-	case v.Type() == durationType:
+	case isDuration(v.Type()):
 		var d Duration
 		if err = n.Decode(&d); err == nil {
 			v.SetInt(int64(d))
