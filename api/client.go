@@ -262,12 +262,11 @@ func IsLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// newTransport is http.DefaultTransport's setup (proxies from the
-// environment, dial and TLS handshake timeouts, HTTP/2) with TLS 1.2+ and
-// the optional extra CA bundle on top of the system roots.
+// newTransport has http.DefaultTransport's settings (proxies from the
+// environment, dial and TLS handshake timeouts, HTTP/2), built afresh so
+// that nothing done to the default transport reaches the client, with TLS
+// 1.2+ and the optional extra CA bundle on top of the system roots.
 func newTransport(caFile string) (*http.Transport, error) {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.Proxy = http.ProxyFromEnvironment
 	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
 	if caFile != "" {
 		pem, err := os.ReadFile(caFile)
@@ -283,8 +282,16 @@ func newTransport(caFile string) (*http.Transport, error) {
 		}
 		tlsCfg.RootCAs = pool
 	}
-	tr.TLSClientConfig = tlsCfg
-	return tr, nil
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          10,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		TLSClientConfig:       tlsCfg,
+	}, nil
 }
 
 // proxySecrets returns the credentials of proxies set in the environment,
@@ -328,6 +335,10 @@ func hasControl(s string) bool {
 
 // BaseURL returns the service root the client talks to.
 func (c *Client) BaseURL() string { return c.base }
+
+// CloseIdleConnections closes the kept-alive connections not in use, for
+// a kiosk going idle or a test tearing down; the client stays usable.
+func (c *Client) CloseIdleConnections() { c.rc.GetClient().CloseIdleConnections() }
 
 // Endpoint paths. The {uuid} placeholder is what logs and errors show.
 const (

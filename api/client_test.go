@@ -9,6 +9,7 @@ import (
 	"io"
 	"log"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -569,5 +570,36 @@ func TestTLSWithCAFile(t *testing.T) {
 	}
 	if rec.count() != 1 {
 		t.Errorf("server handled %d requests, want 1", rec.count())
+	}
+}
+
+func TestCloseIdleConnections(t *testing.T) {
+	closed := make(chan struct{}, 1)
+	srv := httptest.NewUnstartedServer(reply(200, `{"items":[]}`))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateClosed {
+			select {
+			case closed <- struct{}{}:
+			default:
+			}
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c, err := New(Config{BaseURL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListVerifications(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c.CloseIdleConnections()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second): // a guard against hanging, not a timing assert
+		t.Fatal("the idle connection was not closed")
+	}
+	if _, err := c.ListVerifications(context.Background()); err != nil {
+		t.Fatalf("client unusable after CloseIdleConnections: %v", err)
 	}
 }
