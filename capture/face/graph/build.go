@@ -231,6 +231,7 @@ func buildModel(nodes []nodeJSON, consts map[string]*constant, sig *signatureJSO
 	if err != nil {
 		return nil, err
 	}
+	m.fuseActivations(shapes)
 	for _, id := range m.inputs {
 		v := m.values[id]
 		m.info.inputs = append(m.info.inputs, TensorInfo{Name: v.name, Key: v.key, Shape: slices.Clone(v.shape)})
@@ -327,4 +328,73 @@ func (m *Model) inferShapes(inShapes map[int][]int) ([][]int, error) {
 		shapes[st.out] = s
 	}
 	return shapes, nil
+}
+
+// fuseActivations folds a Relu or Prelu into the op that produces its
+// input when nothing else reads that op's output: the producer applies the
+// activation itself and the activation op becomes a view. Results are
+// unchanged; a pass over memory is saved.
+func (m *Model) fuseActivations(shapes [][]int) {
+	readers := make([]int, len(m.values))
+	for _, st := range m.steps {
+		for _, id := range st.in {
+			readers[id]++
+		}
+	}
+	for _, id := range m.outputs {
+		readers[id]++
+	}
+	producer := map[int]*step{}
+	for _, st := range m.steps {
+		producer[st.out] = st
+	}
+	for _, st := range m.steps {
+		var act actKind
+		var alpha []float32
+		switch o := st.op.(type) {
+		case *unaryOp:
+			if o.kind != opRelu {
+				continue
+			}
+			act = actRelu
+		case *binaryOp:
+			if o.kind != opPrelu {
+				continue
+			}
+			c := m.values[st.in[1]].konst
+			xs := shapes[st.in[0]]
+			if c == nil || len(xs) == 0 || len(c.f) != xs[len(xs)-1] || len(c.shape) == 0 || c.shape[len(c.shape)-1] != len(c.f) {
+				continue
+			}
+			act, alpha = actPrelu, c.f
+		default:
+			continue
+		}
+		if readers[st.in[0]] != 1 {
+			continue
+		}
+		prev := producer[st.in[0]]
+		if prev == nil {
+			continue
+		}
+		switch o := prev.op.(type) {
+		case *binaryOp:
+			if o.post != actNone {
+				continue
+			}
+			o.post, o.alpha = act, alpha
+		case *convOp:
+			if !o.fuse(act, alpha) {
+				continue
+			}
+		case *matMulOp:
+			if !o.epi.fuse(act, alpha) {
+				continue
+			}
+		default:
+			continue
+		}
+		st.op = &reshapeOp{keep: true}
+		st.in = st.in[:1]
+	}
 }

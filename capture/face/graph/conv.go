@@ -96,6 +96,17 @@ func readEpilogue(n *nodeJSON, ins []int, first int, cout int, constF func(int) 
 	return e, nil
 }
 
+// fuse sets a following activation into the epilogue when it has none.
+func (e *epilogue) fuse(act actKind, alpha []float32) bool {
+	if e.act != actNone || (act == actPrelu && len(alpha) != len(e.bias)) {
+		return false
+	}
+	e.act, e.alpha = act, alpha
+	return true
+}
+
+func (o *convOp) fuse(act actKind, alpha []float32) bool { return o.epi.fuse(act, alpha) }
+
 // convOp is Conv2D, DepthwiseConv2dNative and their fused forms.
 type convOp struct {
 	win       window

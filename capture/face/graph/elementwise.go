@@ -25,8 +25,10 @@ var binaryKinds = map[string]binaryKind{
 // binaryOp is an elementwise op of two tensors with NumPy broadcasting.
 type binaryOp struct {
 	kind binaryKind
-	// relu is set when a following Relu was fused into this op.
-	relu bool
+	// post is an activation fused in from a following Relu or Prelu op;
+	// alpha is the Prelu slope per channel (last dimension).
+	post  actKind
+	alpha []float32
 }
 
 // broadcastShape returns the NumPy broadcast of a and b.
@@ -57,7 +59,7 @@ func (o *binaryOp) shape(in [][]int) ([]int, error) { return broadcastShape(in[0
 
 // binaryRow applies kind to n elements: dst[i] = f(a[i*sa], b[i*sb]) where
 // sa and sb are 0 or 1 (a broadcast scalar or a run).
-func binaryRow(kind binaryKind, relu bool, dst, a, b []float32, sa, sb int) {
+func binaryRow(kind binaryKind, dst, a, b []float32, sa, sb int) {
 	n := len(dst)
 	switch {
 	case sa == 1 && sb == 1:
@@ -74,6 +76,13 @@ func binaryRow(kind binaryKind, relu bool, dst, a, b []float32, sa, sb int) {
 		case opMul:
 			for i := range dst {
 				dst[i] = a[i] * b[i]
+			}
+		case opPrelu:
+			for i, x := range a {
+				if x < 0 {
+					x *= b[i]
+				}
+				dst[i] = x
 			}
 		default:
 			for i := range dst {
@@ -100,13 +109,6 @@ func binaryRow(kind binaryKind, relu bool, dst, a, b []float32, sa, sb int) {
 	default:
 		for i := range dst {
 			dst[i] = binaryScalar(kind, a[i*sa], b[i*sb])
-		}
-	}
-	if relu {
-		for i, v := range dst {
-			if v < 0 {
-				dst[i] = 0
-			}
 		}
 	}
 }
@@ -166,7 +168,15 @@ func (o *binaryOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
 	outerShape := out.Shape[:d+1]
 	outer := numElements(outerShape)
 	swap := ia == 0 && ib == 1 && o.kind != opSub && o.kind != opPrelu
-	kind, relu := o.kind, o.relu
+	kind := o.kind
+	post := &epilogue{act: o.post, alpha: o.alpha}
+	channels := 1
+	if rank > 0 {
+		channels = out.Shape[rank-1]
+	}
+	if o.post == actPrelu && (len(o.alpha) != channels || inner%channels != 0) {
+		return nil, fmt.Errorf("fused prelu of %d slopes on rows of %d: %w", len(o.alpha), inner, ErrShape)
+	}
 	body := func(_, lo, hi int) {
 		idx := make([]int, 0, 8)[:len(outerShape)]
 		// Decode lo into an index once, then step.
@@ -183,9 +193,12 @@ func (o *binaryOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
 			}
 			dst := out.Data[r*inner : (r+1)*inner]
 			if swap {
-				binaryRow(kind, relu, dst, b.Data[offB:], a.Data[offA:], ib, ia)
+				binaryRow(kind, dst, b.Data[offB:], a.Data[offA:], ib, ia)
 			} else {
-				binaryRow(kind, relu, dst, a.Data[offA:], b.Data[offB:], ia, ib)
+				binaryRow(kind, dst, a.Data[offA:], b.Data[offB:], ia, ib)
+			}
+			if post.act != actNone {
+				applyAct(post, dst, inner/channels, channels, channels, 0)
 			}
 			for k := len(idx) - 1; k >= 0; k-- {
 				idx[k]++
@@ -253,11 +266,14 @@ func unary(kind unaryKind, dst, src []float32) {
 	switch kind {
 	case opRelu:
 		for i, v := range src {
-			dst[i] = max(v, 0)
+			if v < 0 {
+				v = 0
+			}
+			dst[i] = v
 		}
 	case opRelu6:
 		for i, v := range src {
-			dst[i] = min(max(v, 0), 6)
+			dst[i] = relu6(v)
 		}
 	case opAbs:
 		for i, v := range src {
@@ -437,8 +453,11 @@ func (o *poolOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
 							first = false
 							continue
 						}
+						s = s[:len(o)]
 						for i, v := range s {
-							o[i] = max(o[i], v)
+							if v > o[i] {
+								o[i] = v
+							}
 						}
 					}
 				}
@@ -449,4 +468,15 @@ func (o *poolOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
 		}
 	}
 	return func() { p.pool.run(n*oh, 4, body) }, nil
+}
+
+// relu6 clamps to [0, 6], keeping NaN as tfjs does.
+func relu6(v float32) float32 {
+	if v < 0 {
+		return 0
+	}
+	if v > 6 {
+		return 6
+	}
+	return v
 }

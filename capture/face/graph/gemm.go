@@ -66,14 +66,16 @@ func applyAct(e *epilogue, c []float32, rows, cols, ldc, col0 int) {
 		for r := range rows {
 			row := c[r*ldc : r*ldc+cols]
 			for i, v := range row {
-				row[i] = max(v, 0)
+				if v < 0 {
+					row[i] = 0
+				}
 			}
 		}
 	case actRelu6:
 		for r := range rows {
 			row := c[r*ldc : r*ldc+cols]
 			for i, v := range row {
-				row[i] = min(max(v, 0), 6)
+				row[i] = relu6(v)
 			}
 		}
 	case actPrelu:
@@ -189,8 +191,15 @@ func im2colRow(g *convGeom, in []float32, row int, dst []float32) {
 	b := row / (g.ow * g.oh)
 	y0, x0 := oy*g.win.sh-g.ph, ox*g.win.sw-g.pw
 	i := 0
+	span := g.win.kw * g.cin
 	for ky := range g.win.kh {
 		iy := y0 + ky*g.win.dh
+		if g.win.dw == 1 && iy >= 0 && iy < g.h && x0 >= 0 && x0+g.win.kw <= g.w {
+			// The whole kernel row is one contiguous run of the input.
+			copy(dst[i:i+span], in[((b*g.h+iy)*g.w+x0)*g.cin:])
+			i += span
+			continue
+		}
 		for kx := range g.win.kw {
 			ix := x0 + kx*g.win.dw
 			d := dst[i : i+g.cin]
@@ -225,71 +234,88 @@ func dwRowGo(out, in []float32, offs []int, w, bias []float32, c, npix, step int
 	}
 }
 
-// planDepthwise returns a function computing a depthwise convolution:
-// interior pixels through the kernel set's dwRow, border pixels (and any
-// channel multiplier other than 1) by the bounds-checked loop.
+// planDepthwise returns a function computing a depthwise convolution.
+// With channel multiplier 1 every pixel goes through the kernel set's
+// dwRow: an input that needs padding is first copied into a zero-bordered
+// buffer, so no pixel needs bounds checks. Other multipliers take the
+// bounds-checked loop.
 func planDepthwise(p *planner, g *convGeom, mult int, filter []float32, e *epilogue, in, out []float32) func() {
 	cout := g.cout
-	taps := g.win.kh * g.win.kw
-	offs := make([]int, 0, taps)
+	if mult != 1 {
+		return planDepthwiseGeneric(p, g, mult, filter, e, in, out)
+	}
+	// Padded input geometry: every window of every output pixel inside.
+	hp := max(g.h+g.ph, (g.oh-1)*g.win.sh+(g.win.kh-1)*g.win.dh+1)
+	wp := max(g.w+g.pw, (g.ow-1)*g.win.sw+(g.win.kw-1)*g.win.dw+1)
+	src, sw, sh := in, g.w, g.h
+	var copyIn func()
+	if hp != g.h || wp != g.w || g.ph != 0 || g.pw != 0 {
+		padded := make([]float32, g.n*hp*wp*g.cin)
+		rowLen := g.w * g.cin
+		body := func(_, lo, hi int) {
+			for r := lo; r < hi; r++ {
+				b, y := r/g.h, r%g.h
+				copy(padded[((b*hp+y+g.ph)*wp+g.pw)*g.cin:][:rowLen], in[r*rowLen:(r+1)*rowLen])
+			}
+		}
+		copyIn = func() { p.pool.run(g.n*g.h, 8, body) }
+		src, sw, sh = padded, wp, hp
+	}
+	offs := make([]int, 0, g.win.kh*g.win.kw)
 	for ky := range g.win.kh {
 		for kx := range g.win.kw {
-			offs = append(offs, (ky*g.win.dh*g.w+kx*g.win.dw)*g.cin)
+			offs = append(offs, (ky*g.win.dh*sw+kx*g.win.dw)*g.cin)
 		}
-	}
-	// Output columns whose window lies inside the input horizontally.
-	xlo := 0
-	for xlo < g.ow && xlo*g.win.sw-g.pw < 0 {
-		xlo++
-	}
-	xhi := g.ow
-	for xhi > xlo && (xhi-1)*g.win.sw-g.pw+(g.win.kw-1)*g.win.dw >= g.w {
-		xhi--
 	}
 	ks := p.ks
-	border := func(b, oy, ox int) {
-		o := out[((b*g.oh+oy)*g.ow+ox)*cout:][:cout]
-		clear(o)
-		y0, x0 := oy*g.win.sh-g.ph, ox*g.win.sw-g.pw
-		for ky := range g.win.kh {
-			iy := y0 + ky*g.win.dh
-			if iy < 0 || iy >= g.h {
-				continue
-			}
-			for kx := range g.win.kw {
-				ix := x0 + kx*g.win.dw
-				if ix < 0 || ix >= g.w {
-					continue
-				}
-				iv := in[((b*g.h+iy)*g.w+ix)*g.cin:][:g.cin]
-				wv := filter[(ky*g.win.kw+kx)*cout:][:cout]
-				for oc := range o {
-					o[oc] += iv[oc/mult] * wv[oc]
-				}
-			}
-		}
-		for oc, b := range e.bias {
-			o[oc] += b
+	body := func(_, lo, hi int) {
+		for row := lo; row < hi; row++ {
+			b, oy := row/g.oh, row%g.oh
+			y0 := oy * g.win.sh
+			o := out[(b*g.oh+oy)*g.ow*cout:]
+			ks.dwRow(o, src[(b*sh+y0)*sw*g.cin:], offs, filter, e.bias, cout, g.ow, g.win.sw*g.cin)
+			applyAct(e, o, g.ow, cout, cout, 0)
 		}
 	}
+	return func() {
+		if copyIn != nil {
+			copyIn()
+		}
+		p.pool.run(g.n*g.oh, 2, body)
+	}
+}
+
+// planDepthwiseGeneric is the bounds-checked depthwise loop for any
+// channel multiplier: output channel oc reads input channel oc/mult.
+func planDepthwiseGeneric(p *planner, g *convGeom, mult int, filter []float32, e *epilogue, in, out []float32) func() {
+	cout := g.cout
 	body := func(_, lo, hi int) {
 		for row := lo; row < hi; row++ {
 			b, oy := row/g.oh, row%g.oh
 			y0 := oy*g.win.sh - g.ph
-			inside := y0 >= 0 && y0+(g.win.kh-1)*g.win.dh < g.h
-			if !inside || mult != 1 || xhi <= xlo {
-				for ox := range g.ow {
-					border(b, oy, ox)
+			for ox := range g.ow {
+				o := out[((b*g.oh+oy)*g.ow+ox)*cout:][:cout]
+				clear(o)
+				x0 := ox*g.win.sw - g.pw
+				for ky := range g.win.kh {
+					iy := y0 + ky*g.win.dh
+					if iy < 0 || iy >= g.h {
+						continue
+					}
+					for kx := range g.win.kw {
+						ix := x0 + kx*g.win.dw
+						if ix < 0 || ix >= g.w {
+							continue
+						}
+						iv := in[((b*g.h+iy)*g.w+ix)*g.cin:][:g.cin]
+						wv := filter[(ky*g.win.kw+kx)*cout:][:cout]
+						for oc := range o {
+							o[oc] += iv[oc/mult] * wv[oc]
+						}
+					}
 				}
-			} else {
-				for ox := range xlo {
-					border(b, oy, ox)
-				}
-				x0 := xlo*g.win.sw - g.pw
-				ks.dwRow(out[((b*g.oh+oy)*g.ow+xlo)*cout:], in[((b*g.h+y0)*g.w+x0)*g.cin:],
-					offs, filter, e.bias, cout, xhi-xlo, g.win.sw*g.cin)
-				for ox := xhi; ox < g.ow; ox++ {
-					border(b, oy, ox)
+				for oc, bv := range e.bias {
+					o[oc] += bv
 				}
 			}
 			applyAct(e, out[(b*g.oh+oy)*g.ow*cout:], g.ow, cout, cout, 0)

@@ -18,13 +18,13 @@ import (
 
 // Shapes (M×K·K×N) matching BenchmarkGEMM in capture/face/graph.
 var shapes = []struct{ m, k, n int }{
-	{4096, 16, 16},   // 1×1 conv, 64×64 pixels, 16→16 channels
-	{2304, 32, 32},   // facemesh 48×48, 32→32
-	{576, 64, 64},    // facemesh 24×24, 64→64
-	{144, 128, 128},  // facemesh 12×12, 128→128
-	{4096, 24, 24},   // blazeface 64×64, 24→24
-	{1024, 288, 32},  // 3×3 conv as im2col: 32×32 pixels, 32→32 channels
-	{1, 8192, 128},   // dense layer
+	{4096, 16, 16},  // 1×1 conv, 64×64 pixels, 16→16 channels
+	{2304, 32, 32},  // facemesh 48×48, 32→32
+	{576, 64, 64},   // facemesh 24×24, 64→64
+	{144, 128, 128}, // facemesh 12×12, 128→128
+	{4096, 24, 24},  // blazeface 64×64, 24→24
+	{1024, 288, 32}, // 3×3 conv as im2col: 32×32 pixels, 32→32 channels
+	{1, 8192, 128},  // dense layer
 }
 
 func BenchmarkGonumSgemm(b *testing.B) {

@@ -1,7 +1,8 @@
 // Times every embedded model with @tensorflow/tfjs-backend-wasm (one
 // thread) or the pure-JS CPU backend in Node.js: median of N runs after a
 // warm-up, on the same deterministic input as the Go benchmark. Prints one
-// JSON object per model: {"model": ..., "backend": ..., "ms": ...}.
+// JSON object per model: {"model", "backend", "ms" (wall), "cpu_ms"
+// (process CPU time, less sensitive to other load on the machine)}.
 // Usage: node bench.mjs [wasm|cpu] [runs]      (run by ../../bench/run)
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,13 +33,17 @@ for (const spec of MODELS) {
   };
   for (let i = 0; i < 5; i++) once();
   const times = [];
+  const cpu = [];
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
     once();
+    const c = process.cpuUsage(c0);
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    cpu.push((c.user + c.system) / 1e3);
   }
-  times.sort((a, b) => a - b);
-  console.log(JSON.stringify({ model: spec.name, backend: `${tf.getBackend()}`, ms: times[Math.floor(times.length / 2)] }));
+  const median = (v) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  console.log(JSON.stringify({ model: spec.name, backend: `${tf.getBackend()}`, ms: median(times), cpu_ms: median(cpu) }));
   x.dispose();
   model.dispose();
 }
