@@ -9,6 +9,7 @@ import (
 	"io"
 	"log"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -601,5 +602,17 @@ func TestCloseIdleConnections(t *testing.T) {
 	}
 	if _, err := c.ListVerifications(context.Background()); err != nil {
 		t.Fatalf("client unusable after CloseIdleConnections: %v", err)
+	}
+}
+
+func TestUnencodableRequest(t *testing.T) {
+	c, rec, _, _ := newTestClient(t, nil, reply(200, `{}`))
+	req := &VerifyRequest{ChallengeToken: testToken, Frames: []LivenessFrame{{HeadPose: &HeadPose{Yaw: math.NaN()}}}}
+	_, err := c.VerifyLiveness(context.Background(), testUUID, req, nil)
+	if !errors.Is(err, ErrInvalidRequest) || rec.count() != 0 {
+		t.Fatalf("error %v after %d requests, want ErrInvalidRequest and none sent", err, rec.count())
+	}
+	if leaks(err.Error()) != "" {
+		t.Errorf("error leaks a secret: %v", err)
 	}
 }

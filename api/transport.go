@@ -51,7 +51,7 @@ func (c *Client) doJSON(ctx context.Context, cl call, body any, out any) error {
 	if body != nil {
 		var err error
 		if payload, err = encodeBody(body); err != nil {
-			return fmt.Errorf("%s: encode request: %s", cl.endpoint(), Redact(err.Error(), secrets...))
+			return fmt.Errorf("%s: %w: encode: %s", cl.endpoint(), ErrInvalidRequest, Redact(err.Error(), secrets...))
 		}
 	}
 	a, err := c.do(ctx, cl, payload, secrets)
