@@ -566,6 +566,9 @@ func TestTLSWithCAFile(t *testing.T) {
 	if !errors.As(err, &te) || !errors.Is(err, ErrTransport) {
 		t.Fatalf("untrusted certificate: %v, want a TransportError", err)
 	}
+	if !te.NotSent {
+		t.Errorf("a failed TLS handshake is not marked NotSent")
+	}
 	if len(fs.got()) != 0 {
 		t.Errorf("an untrusted certificate was retried %d times", len(fs.got()))
 	}
