@@ -99,24 +99,27 @@ func openCamera(_ context.Context, dev string) error {
 }
 
 // probeClient is an HTTP client for the doctor's probe: the system roots
-// plus ca_file, the proxy environment, no cookies.
+// plus ca_file, the proxy environment, no cookies, and no redirects (a 3xx
+// answer shows the service is reachable; following it would time another
+// host).
 func probeClient(caFile string) (*http.Client, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	noRedirect := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	if caFile != "" {
 		pem, err := os.ReadFile(caFile)
 		if err != nil {
-			return &http.Client{Transport: tr}, fmt.Errorf("ca_file: %w", err)
+			return &http.Client{Transport: tr, CheckRedirect: noRedirect}, fmt.Errorf("ca_file: %w", err)
 		}
 		pool, err := x509.SystemCertPool()
 		if err != nil {
 			pool = x509.NewCertPool()
 		}
 		if !pool.AppendCertsFromPEM(pem) {
-			return &http.Client{Transport: tr}, fmt.Errorf("ca_file %s: no PEM certificates in it", caFile)
+			return &http.Client{Transport: tr, CheckRedirect: noRedirect}, fmt.Errorf("ca_file %s: no PEM certificates in it", caFile)
 		}
 		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	return &http.Client{Transport: tr}, nil
+	return &http.Client{Transport: tr, CheckRedirect: noRedirect}, nil
 }
 
 // environ lists the variables colour detection reads.
