@@ -168,7 +168,7 @@ func (o *binaryOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
 	outerShape := out.Shape[:d+1]
 	outer := numElements(outerShape)
 	swap := ia == 0 && ib == 1 && o.kind != opSub && o.kind != opPrelu
-	kind := o.kind
+	kind, ks := o.kind, p.ks
 	post := &epilogue{act: o.post, alpha: o.alpha}
 	channels := 1
 	if rank > 0 {
@@ -198,7 +198,7 @@ func (o *binaryOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
 				binaryRow(kind, dst, a.Data[offA:], b.Data[offB:], ia, ib)
 			}
 			if post.act != actNone {
-				applyAct(post, dst, inner/channels, channels, channels, 0)
+				ks.act(post, dst, inner/channels, channels, channels, 0)
 			}
 			for k := len(idx) - 1; k >= 0; k-- {
 				idx[k]++
@@ -436,7 +436,7 @@ func (o *poolOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
 	n, h, wd, c := in[0].Shape[0], in[0].Shape[1], in[0].Shape[2], in[0].Shape[3]
 	oh, ph := outSize(h, w.kh, w.sh, 1, w.same)
 	ow, pw := outSize(wd, w.kw, w.sw, 1, w.same)
-	src, dst := in[0].Data, out.Data
+	src, dst, ks := in[0].Data, out.Data, p.ks
 	body := func(_, lo, hi int) {
 		for row := lo; row < hi; row++ {
 			b, oy := row/oh, row%oh
@@ -453,12 +453,7 @@ func (o *poolOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
 							first = false
 							continue
 						}
-						s = s[:len(o)]
-						for i, v := range s {
-							if v > o[i] {
-								o[i] = v
-							}
-						}
+						ks.vmax(o, s)
 					}
 				}
 				if first {

@@ -58,6 +58,16 @@ func gemm6x16Go(k int, a []float32, lda int, b []float32, c []float32, ldc int, 
 	}
 }
 
+// maxIntoGo sets dst[i] = max(dst[i], src[i]), ignoring NaN in src as tfjs does.
+func maxIntoGo(dst, src []float32) {
+	src = src[:len(dst)]
+	for i, v := range src {
+		if v > dst[i] {
+			dst[i] = v
+		}
+	}
+}
+
 // applyAct applies the activation to a rows×cols block of c (stride ldc)
 // whose first column is output channel col0.
 func applyAct(e *epilogue, c []float32, rows, cols, ldc, col0 int) {
@@ -112,14 +122,14 @@ func gemmStrip(ks *kernelSet, rows int, k int, a []float32, lda int, pb *packedB
 		bias := biasPad[p*nr : (p+1)*nr]
 		if rows == mr && cols == nr {
 			ks.gemm(k, a, lda, pb.panel(p), c[p*nr:], ldc, bias)
-			applyAct(e, c[p*nr:], mr, nr, ldc, p*nr)
+			ks.act(e, c[p*nr:], mr, nr, ldc, p*nr)
 			continue
 		}
 		ks.gemm(k, a, lda, pb.panel(p), tile, nr, bias)
 		for r := range rows {
 			copy(c[r*ldc+p*nr:r*ldc+p*nr+cols], tile[r*nr:r*nr+cols])
 		}
-		applyAct(e, c[p*nr:], rows, cols, ldc, p*nr)
+		ks.act(e, c[p*nr:], rows, cols, ldc, p*nr)
 	}
 }
 
@@ -274,7 +284,7 @@ func planDepthwise(p *planner, g *convGeom, mult int, filter []float32, e *epilo
 			y0 := oy * g.win.sh
 			o := out[(b*g.oh+oy)*g.ow*cout:]
 			ks.dwRow(o, src[(b*sh+y0)*sw*g.cin:], offs, filter, e.bias, cout, g.ow, g.win.sw*g.cin)
-			applyAct(e, o, g.ow, cout, cout, 0)
+			ks.act(e, o, g.ow, cout, cout, 0)
 		}
 	}
 	return func() {
@@ -318,7 +328,7 @@ func planDepthwiseGeneric(p *planner, g *convGeom, mult int, filter []float32, e
 					o[oc] += bv
 				}
 			}
-			applyAct(e, out[(b*g.oh+oy)*g.ow*cout:], g.ow, cout, cout, 0)
+			p.ks.act(e, out[(b*g.oh+oy)*g.ow*cout:], g.ow, cout, cout, 0)
 		}
 	}
 	return func() { p.pool.run(g.n*g.oh, 2, body) }

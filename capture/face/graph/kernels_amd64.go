@@ -14,6 +14,12 @@ func gemm6x16AVX2(k int, a *float32, lda int, b *float32, c *float32, ldc int, b
 //go:noescape
 func dwRowAVX2(out *float32, in *float32, offs *int, ntaps int, w *float32, bias *float32, c int, npix int, step int)
 
+//go:noescape
+func actRowsAVX2(c *float32, rows int, cols int, ldc int, mode int, alpha *float32)
+
+//go:noescape
+func maxIntoAVX2(dst *float32, src *float32, n int)
+
 // bestKernels returns the AVX2+FMA kernels when the CPU has them.
 func bestKernels() *kernelSet {
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
@@ -23,7 +29,7 @@ func bestKernels() *kernelSet {
 }
 
 func avx2Kernels() *kernelSet {
-	return &kernelSet{name: "avx2", gemm: gemmAVX2, dwRow: dwRowAVX2Checked}
+	return &kernelSet{name: "avx2", gemm: gemmAVX2, dwRow: dwRowAVX2Checked, act: actAVX2, vmax: maxIntoAVX2Checked}
 }
 
 // gemmAVX2 checks the bounds the assembly relies on, then runs it.
@@ -53,4 +59,26 @@ func dwRowAVX2Checked(out, in []float32, offs []int, w, bias []float32, c, npix,
 	_ = w[len(offs)*c-1]
 	_ = bias[c-1]
 	dwRowAVX2(&out[0], &in[0], &offs[0], len(offs), &w[0], &bias[0], c, npix, step)
+}
+
+// actAVX2 checks the bounds the assembly relies on, then runs it.
+func actAVX2(e *epilogue, c []float32, rows, cols, ldc, col0 int) {
+	if e.act == actNone || rows <= 0 || cols <= 0 {
+		return
+	}
+	_ = c[(rows-1)*ldc+cols-1]
+	var alpha *float32
+	if e.act == actPrelu {
+		alpha = &e.alpha[col0 : col0+cols][0]
+	}
+	actRowsAVX2(&c[0], rows, cols, ldc, int(e.act), alpha)
+}
+
+// maxIntoAVX2Checked sets dst[i] = max(dst[i], src[i]).
+func maxIntoAVX2Checked(dst, src []float32) {
+	if len(dst) == 0 {
+		return
+	}
+	_ = src[len(dst)-1]
+	maxIntoAVX2(&dst[0], &src[0], len(dst))
 }

@@ -206,3 +206,101 @@ nextpixel:
 end:
 	VZEROUPPER
 	RET
+
+// func actRowsAVX2(c *float32, rows int, cols int, ldc int, mode int, alpha *float32)
+// Applies an activation in place to rows×cols floats of c (row stride ldc):
+// mode 1 relu, 2 relu6, 3 prelu with slope alpha[col].
+TEXT ·actRowsAVX2(SB), NOSPLIT, $0-48
+	MOVQ c+0(FP), DI
+	MOVQ rows+8(FP), R8
+	MOVQ cols+16(FP), R9
+	MOVQ ldc+24(FP), R10
+	MOVQ mode+32(FP), R11
+	MOVQ alpha+40(FP), R12
+	SHLQ $2, R10
+	VXORPS X14, X14, X14            // zero
+	MOVL $0x40c00000, AX            // 6.0f
+	MOVL AX, X15
+	VBROADCASTSS X15, Y15
+	TESTQ R8, R8
+	JZ    actdone
+
+actrow:
+	XORQ BX, BX                     // column
+act8:
+	LEAQ 8(BX), DX
+	CMPQ DX, R9
+	JGT  act1
+	VMOVUPS (DI)(BX*4), Y0
+	CMPQ    R11, $3
+	JEQ     prelu8
+	VMAXPS  Y14, Y0, Y0
+	CMPQ    R11, $2
+	JNE     store8
+	VMINPS  Y15, Y0, Y0
+	JMP     store8
+prelu8:
+	VMINPS      Y14, Y0, Y1
+	VMAXPS      Y14, Y0, Y0
+	VFMADD231PS (R12)(BX*4), Y1, Y0
+store8:
+	VMOVUPS Y0, (DI)(BX*4)
+	ADDQ    $8, BX
+	JMP     act8
+
+act1:
+	CMPQ BX, R9
+	JGE  actnext
+	VMOVSS (DI)(BX*4), X0
+	CMPQ   R11, $3
+	JEQ    prelu1
+	VMAXSS X14, X0, X0
+	CMPQ   R11, $2
+	JNE    store1
+	VMINSS X15, X0, X0
+	JMP    store1
+prelu1:
+	VMINSS      X14, X0, X1
+	VMAXSS      X14, X0, X0
+	VFMADD231SS (R12)(BX*4), X1, X0
+store1:
+	VMOVSS X0, (DI)(BX*4)
+	INCQ   BX
+	JMP    act1
+
+actnext:
+	ADDQ R10, DI
+	DECQ R8
+	JNZ  actrow
+
+actdone:
+	VZEROUPPER
+	RET
+
+// func maxIntoAVX2(dst *float32, src *float32, n int)
+// dst[i] = max(dst[i], src[i]).
+TEXT ·maxIntoAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	XORQ BX, BX
+max8:
+	LEAQ 8(BX), DX
+	CMPQ DX, CX
+	JGT  max1
+	VMOVUPS (SI)(BX*4), Y0
+	VMAXPS  (DI)(BX*4), Y0, Y0
+	VMOVUPS Y0, (DI)(BX*4)
+	ADDQ    $8, BX
+	JMP     max8
+max1:
+	CMPQ BX, CX
+	JGE  maxdone
+	VMOVSS (SI)(BX*4), X0
+	VMAXSS (DI)(BX*4), X0, X0
+	VMOVSS X0, (DI)(BX*4)
+	INCQ   BX
+	JMP    max1
+maxdone:
+	VZEROUPPER
+	RET

@@ -12,12 +12,17 @@ type kernelSet struct {
 	name  string
 	gemm  func(k int, a []float32, lda int, b []float32, c []float32, ldc int, bias []float32)
 	dwRow func(out, in []float32, offs []int, w, bias []float32, c, npix, step int)
+	// act applies e's activation to a rows×cols block (stride ldc) whose
+	// first column is channel col0.
+	act func(e *epilogue, c []float32, rows, cols, ldc, col0 int)
+	// vmax sets dst[i] = max(dst[i], src[i]).
+	vmax func(dst, src []float32)
 }
 
 // genericKernels is the pure-Go kernel set, used where no assembly applies
 // and by the tests to check the assembly against it.
 func genericKernels() *kernelSet {
-	return &kernelSet{name: "go", gemm: gemm6x16Go, dwRow: dwRowGo}
+	return &kernelSet{name: "go", gemm: gemm6x16Go, dwRow: dwRowGo, act: applyAct, vmax: maxIntoGo}
 }
 
 // planner collects what a Session's plan needs.

@@ -1,0 +1,130 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func randSlice(r *rand.Rand, n int) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = r.Float32()*2 - 1
+	}
+	return v
+}
+
+func closeSlices(t *testing.T, got, want []float32, tol float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("len %d, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if d := math.Abs(float64(got[i] - want[i])); d > tol || d != d {
+			t.Fatalf("element %d: got %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
+// TestKernelsAgree runs every kernel of every available kernel set on odd
+// sizes and compares it with the portable kernels (and those with plain
+// loops written here).
+func TestKernelsAgree(t *testing.T) {
+	ref := genericKernels()
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, ks := range kernelSets() {
+		for _, k := range []int{0, 1, 7, 33, 300} {
+			t.Run(fmt.Sprintf("%s/gemm/k=%d", ks.name, k), func(t *testing.T) {
+				lda, ldc := k+3, nr+5
+				a, b, bias := randSlice(r, mr*lda), randSlice(r, k*nr), randSlice(r, nr)
+				got, want := make([]float32, mr*ldc), make([]float32, mr*ldc)
+				ks.gemm(k, a, lda, b, got, ldc, bias)
+				for i := range mr {
+					for j := range nr {
+						s := float64(0)
+						for kk := range k {
+							s += float64(a[i*lda+kk]) * float64(b[kk*nr+j])
+						}
+						want[i*ldc+j] = float32(s + float64(bias[j]))
+					}
+				}
+				closeSlices(t, got, want, 1e-4)
+			})
+		}
+		for _, c := range []int{1, 7, 8, 13, 32, 40, 100} {
+			t.Run(fmt.Sprintf("%s/dwRow/c=%d", ks.name, c), func(t *testing.T) {
+				const npix, taps = 5, 9
+				step := 2 * c
+				offs := make([]int, taps)
+				for i := range offs {
+					offs[i] = (i/3)*7*c + (i%3)*c
+				}
+				in := randSlice(r, (npix-1)*step+offs[taps-1]+c)
+				w, bias := randSlice(r, taps*c), randSlice(r, c)
+				got, want := make([]float32, npix*c), make([]float32, npix*c)
+				ks.dwRow(got, in, offs, w, bias, c, npix, step)
+				ref.dwRow(want, in, offs, w, bias, c, npix, step)
+				closeSlices(t, got, want, 1e-5)
+			})
+		}
+		for _, act := range []actKind{actNone, actRelu, actRelu6, actPrelu} {
+			for _, cols := range []int{1, 7, 8, 9, 23} {
+				t.Run(fmt.Sprintf("%s/act=%d/cols=%d", ks.name, act, cols), func(t *testing.T) {
+					const rows, ldc, col0 = 3, 30, 2
+					e := &epilogue{act: act, alpha: randSlice(r, col0+cols)}
+					got := randSlice(r, rows*ldc)
+					for i := range got {
+						got[i] *= 8 // cross relu6's upper bound too
+					}
+					want := append([]float32(nil), got...)
+					ks.act(e, got, rows, cols, ldc, col0)
+					for i := range rows {
+						for j := range cols {
+							v := &want[i*ldc+j]
+							switch act {
+							case actRelu:
+								*v = max(*v, 0)
+							case actRelu6:
+								*v = min(max(*v, 0), 6)
+							case actPrelu:
+								if *v < 0 {
+									*v *= e.alpha[col0+j]
+								}
+							}
+						}
+					}
+					closeSlices(t, got, want, 0)
+				})
+			}
+		}
+		for _, n := range []int{0, 1, 7, 8, 17} {
+			t.Run(fmt.Sprintf("%s/vmax/n=%d", ks.name, n), func(t *testing.T) {
+				dst, src := randSlice(r, n), randSlice(r, n)
+				want := make([]float32, n)
+				for i := range want {
+					want[i] = max(dst[i], src[i])
+				}
+				ks.vmax(dst, src)
+				closeSlices(t, dst, want, 0)
+			})
+		}
+	}
+}
+
+// BenchmarkDepthwise times one 3×3 depthwise row pass of 96 pixels × 32
+// channels with each kernel set.
+func BenchmarkDepthwise(b *testing.B) {
+	for _, ks := range kernelSets() {
+		b.Run(ks.name, func(b *testing.B) {
+			const c, npix, w = 32, 96, 98
+			offs := []int{0, c, 2 * c, w * c, (w + 1) * c, (w + 2) * c, 2 * w * c, (2*w + 1) * c, (2*w + 2) * c}
+			in := make([]float32, 3*w*c)
+			wt, bias, out := make([]float32, 9*c), make([]float32, c), make([]float32, npix*c)
+			b.SetBytes(int64(2 * 9 * npix * c))
+			for b.Loop() {
+				ks.dwRow(out, in, offs, wt, bias, c, npix, c)
+			}
+		})
+	}
+}
