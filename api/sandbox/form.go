@@ -349,13 +349,22 @@ type decoded struct {
 	img image.Image
 }
 
-// image reads a required data-URL image (JPEG or PNG) that must decode.
-func (f form) image(key string, maxPixels int) (decoded, bool) {
+// pixelBudget bounds the pixels one request makes the server decode: each
+// image, and all of them together.
+type pixelBudget struct{ perImage, left int }
+
+func (s *Server) budget() *pixelBudget {
+	return &pixelBudget{perImage: s.opts.MaxPixels, left: s.opts.MaxRequestPixels}
+}
+
+// image reads a required data-URL image (JPEG or PNG) that must decode
+// within the budget.
+func (f form) image(key string, b *pixelBudget) (decoded, bool) {
 	v, ok := f.str(key, true)
 	if !ok {
 		return decoded{}, false
 	}
-	d, msg := decodeImage(v, maxPixels)
+	d, msg := decodeImage(v, b)
 	if msg != "" {
 		f.fail(key, msg)
 		return decoded{}, false
@@ -365,7 +374,7 @@ func (f form) image(key string, maxPixels int) (decoded, bool) {
 
 // decodeImage decodes a data URL; on failure it returns a message format
 // with one %s for the field.
-func decodeImage(v string, maxPixels int) (decoded, string) {
+func decodeImage(v string, b *pixelBudget) (decoded, string) {
 	mime, data, err := api.ParseDataURL(v)
 	if err != nil {
 		return decoded{}, "The %s field must be a base64 data URL."
@@ -383,9 +392,14 @@ func decodeImage(v string, maxPixels int) (decoded, string) {
 	if err != nil || format != want {
 		return decoded{}, "The %s field must be an image."
 	}
-	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxPixels/cfg.Height {
+	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > b.perImage/cfg.Height {
 		return decoded{}, "The %s field has invalid image dimensions."
 	}
+	px := cfg.Width * cfg.Height
+	if px > b.left {
+		return decoded{}, "The %s field exceeds the total image size allowed in one request."
+	}
+	b.left -= px
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return decoded{}, "The %s field must be an image."

@@ -277,6 +277,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	fe := &fieldErrors{}
 	f := form{m: m, fe: fe}
+	budget := s.budget()
 	var cadrs []blob
 	if items, ok := f.array("cadrs", true); ok {
 		if len(items) > s.opts.MaxFrames {
@@ -285,13 +286,13 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 			sub := form{m: map[string]json.RawMessage{}, prefix: "cadrs.", fe: fe}
 			for i, raw := range items {
 				sub.m[strconv.Itoa(i)] = raw
-				if d, ok := sub.image(strconv.Itoa(i), s.opts.MaxPixels); ok {
+				if d, ok := sub.image(strconv.Itoa(i), budget); ok {
 					cadrs = append(cadrs, d.blob)
 				}
 			}
 		}
 	}
-	passport, _ := f.image("passport", s.opts.MaxPixels)
+	passport, _ := f.image("passport", budget)
 	docType, ok := f.str("document_type", true)
 	if ok {
 		f.allowedDocType("document_type", docType, &v)
@@ -529,7 +530,7 @@ func (s *Server) compareWithDocument(ctx context.Context, uuid string, fields ma
 	if passport == nil {
 		return checkRecorded, nil
 	}
-	d, msg := decodeImage(api.DataURL(passport.mime, passport.data), s.opts.MaxPixels)
+	d, msg := decodeImage(api.DataURL(passport.mime, passport.data), s.budget())
 	if msg != "" {
 		return checkRecorded, nil
 	}
@@ -576,7 +577,7 @@ func (s *Server) handleRecognize(w http.ResponseWriter, r *http.Request) {
 	}
 	fe := &fieldErrors{}
 	f := form{m: m, fe: fe}
-	img, _ := f.image("image", s.opts.MaxPixels)
+	img, _ := f.image("image", s.budget())
 	docType, ok := f.str("document_type", true)
 	if ok {
 		f.allowedDocType("document_type", docType, &v)

@@ -209,6 +209,7 @@ type verifyIn struct {
 func (s *Server) decodeVerify(m map[string]json.RawMessage, v *api.Verification, now time.Time, fe *fieldErrors) verifyIn {
 	f := form{m: m, fe: fe}
 	var in verifyIn
+	budget := s.budget()
 	tokOK := false
 	if tok, ok := f.str("challengeToken", true); ok {
 		c, err := s.parseToken(tok, v.UUID, now)
@@ -227,7 +228,7 @@ func (s *Server) decodeVerify(m map[string]json.RawMessage, v *api.Verification,
 		} else {
 			in.frames = make([]frameIn, 0, len(items))
 			for i, raw := range items {
-				fr, ok := s.decodeFrame(raw, "frames."+strconv.Itoa(i)+".", fe)
+				fr, ok := s.decodeFrame(raw, "frames."+strconv.Itoa(i)+".", fe, budget)
 				if !ok {
 					continue
 				}
@@ -245,7 +246,7 @@ func (s *Server) decodeVerify(m map[string]json.RawMessage, v *api.Verification,
 			in.antiScore = &score
 		}
 	}
-	in.passport, _ = f.image("passport", s.opts.MaxPixels)
+	in.passport, _ = f.image("passport", budget)
 	if dt, ok := f.str("documentType", true); ok {
 		f.allowedDocType("documentType", dt, v)
 	}
@@ -256,7 +257,7 @@ func (s *Server) decodeVerify(m map[string]json.RawMessage, v *api.Verification,
 }
 
 // decodeFrame validates one frame object under prefix.
-func (s *Server) decodeFrame(raw json.RawMessage, prefix string, fe *fieldErrors) (frameIn, bool) {
+func (s *Server) decodeFrame(raw json.RawMessage, prefix string, fe *fieldErrors, budget *pixelBudget) (frameIn, bool) {
 	var m map[string]json.RawMessage
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &m) != nil {
@@ -272,7 +273,7 @@ func (s *Server) decodeFrame(raw json.RawMessage, prefix string, fe *fieldErrors
 		}
 		fr.index = int(idx)
 	}
-	fr.img, _ = f.image("image", s.opts.MaxPixels)
+	fr.img, _ = f.image("image", budget)
 	fr.timestamp, _ = f.number("timestamp", true)
 	if pose, ok := f.object("headPose", false); ok {
 		sub := form{m: pose, prefix: prefix + "headPose.", fe: fe}

@@ -24,6 +24,9 @@ const (
 	DefaultMaxBodyBytes = 32 << 20
 	DefaultMaxFrames    = 200
 	DefaultMaxPixels    = 4096 * 4096
+	// DefaultMaxRequestPixels bounds the pixels of all the images of one
+	// request together (about 200 frames of 640×480).
+	DefaultMaxRequestPixels = 64 << 20
 )
 
 // ErrOptions reports an Options value New cannot run with.
@@ -59,8 +62,11 @@ type Options struct {
 	MaxBodyBytes int64
 	// MaxFrames bounds the frames of one verify request.
 	MaxFrames int
-	// MaxPixels bounds the size of one decoded image.
-	MaxPixels int
+	// MaxPixels bounds the size of one decoded image, and
+	// MaxRequestPixels that of all the images of one request: a small
+	// PNG can decode to a large picture, and every frame is held at once.
+	MaxPixels        int
+	MaxRequestPixels int
 	// ObjectChallenges makes liveness/start send challenges as objects
 	// {"type": …, "instruction": …} instead of bare strings.
 	ObjectChallenges bool
@@ -120,11 +126,14 @@ func New(opts Options) (*Server, error) {
 	if opts.MaxPixels == 0 {
 		opts.MaxPixels = DefaultMaxPixels
 	}
+	if opts.MaxRequestPixels == 0 {
+		opts.MaxRequestPixels = DefaultMaxRequestPixels
+	}
 	if opts.FaceMatcher == nil {
 		opts.FaceMatcher = HistogramMatcher{}
 	}
 	if opts.TokenTTL < time.Second || opts.SessionTTL < 0 || opts.ClockSkew < 0 ||
-		opts.MaxBodyBytes < 1024 || opts.MaxFrames < 1 || opts.MaxPixels < 1 {
+		opts.MaxBodyBytes < 1024 || opts.MaxFrames < 1 || opts.MaxPixels < 1 || opts.MaxRequestPixels < 1 {
 		return nil, fmt.Errorf("%w: ttl, skew and limits must be positive", ErrOptions)
 	}
 	if opts.AuthHeader != "" && !validHeaderName(opts.AuthHeader) {

@@ -285,7 +285,7 @@ func TestSessionFlow(t *testing.T) {
 }
 
 func TestUploadValidation(t *testing.T) {
-	ts := newTestServer(t, Options{MaxPixels: 100 * 100})
+	ts := newTestServer(t, Options{MaxPixels: 100 * 100, MaxRequestPixels: 2*40*40 + 10})
 	v := ts.create(api.CreateVerificationRequest{Email: "a@example.com", CountryRestrictionMode: "whitelist",
 		AllowedCountries: []string{"ru"}, AllowedDocumentTypes: []string{"passport"}})
 	good := jpegURL(t, portrait(40, 40, 0, 1))
@@ -305,6 +305,7 @@ func TestUploadValidation(t *testing.T) {
 		{"cadr not an image", `{"cadrs":["data:image/jpeg;base64,aGVsbG8="]}`, "cadrs.0", "The cadrs.0 field must be an image."},
 		{"cadr png labelled jpeg", `{"cadrs":["` + strings.Replace(pngURL(t, portrait(8, 8, 0, 1)), "image/png", "image/jpeg", 1) + `"]}`, "cadrs.0", "The cadrs.0 field must be an image."},
 		{"cadr too big", `{"cadrs":["` + big + `"]}`, "cadrs.0", "The cadrs.0 field has invalid image dimensions."},
+		{"cadrs over the request budget", `{"cadrs":["` + good + `","` + good + `","` + good + `"]}`, "cadrs.2", "The cadrs.2 field exceeds the total image size allowed in one request."},
 		{"passport missing", `{"cadrs":["` + good + `"]}`, "passport", "The passport field is required."},
 		{"document type missing", `{}`, "document_type", "The document type field is required."},
 		{"document type not allowed", `{"document_type":"id_card"}`, "document_type", "The selected document type is not allowed for this verification."},
