@@ -33,9 +33,11 @@ func packB(b []float32, k, n int) *packedB {
 
 func (pb *packedB) panel(p int) []float32 { return pb.data[p*pb.k*nr : (p+1)*pb.k*nr] }
 
-// gemm6x16Go is the portable micro-kernel:
-// c[r*ldc+j] = bias[j] + Σ_kk a[r*lda+kk]·b[kk*nr+j] for r < mr, j < nr.
-func gemm6x16Go(k int, a []float32, lda int, b []float32, c []float32, ldc int, bias []float32) {
+// gemm6x16Go is the portable micro-kernel: for r < mr and j < cols,
+// c[r*ldc+j] = act(bias[j] + Σ_kk a[r*lda+kk]·b[kk*nr+j]); columns from
+// cols on are left alone. bias and alpha hold nr values (alpha only read
+// for actPrelu).
+func gemm6x16Go(k int, a []float32, lda int, b []float32, c []float32, ldc int, bias, alpha []float32, cols int, act actKind) {
 	// Bias last, as tfjs adds it after the sum: same rounding order.
 	var acc [mr][nr]float32
 	b = b[:k*nr]
@@ -50,11 +52,13 @@ func gemm6x16Go(k int, a []float32, lda int, b []float32, c []float32, ldc int, 
 		}
 	}
 	bv := (*[nr]float32)(bias[:nr])
+	e := epilogue{act: act, alpha: alpha}
 	for r := range mr {
-		row := c[r*ldc : r*ldc+nr]
+		row := c[r*ldc : r*ldc+cols]
 		for j := range row {
 			row[j] = acc[r][j] + bv[j]
 		}
+		applyAct(&e, row, 1, cols, cols, 0)
 	}
 }
 
@@ -103,10 +107,11 @@ func applyAct(e *epilogue, c []float32, rows, cols, ldc, col0 int) {
 
 // gemmStrip computes rows [0, rows) (rows ≤ mr) of C for panels [p0, p1):
 // a is the strip of A (stride lda), c the strip of C (stride ldc = N).
-// Partial tiles go through the worker's scratch so the kernel always sees
-// full mr×nr tiles.
-func gemmStrip(ks *kernelSet, rows int, k int, a []float32, lda int, pb *packedB, biasPad []float32, e *epilogue, c []float32, ldc int, p0, p1 int, scratch []float32) {
-	if rows < mr {
+// A partial strip goes through the worker's scratch so the kernel always
+// sees mr rows.
+func gemmStrip(ks *kernelSet, rows int, k int, a []float32, lda int, pb *packedB, ep *gemmEpilogue, c []float32, ldc int, p0, p1 int, scratch []float32) {
+	full := rows == mr
+	if !full {
 		// Copy the partial strip into a zero-padded mr×k block.
 		pad := scratch[:mr*k]
 		clear(pad[rows*k:])
@@ -119,18 +124,34 @@ func gemmStrip(ks *kernelSet, rows int, k int, a []float32, lda int, pb *packedB
 	tile := scratch[:mr*nr]
 	for p := p0; p < p1; p++ {
 		cols := min(nr, pb.n-p*nr)
-		bias := biasPad[p*nr : (p+1)*nr]
-		if rows == mr && cols == nr {
-			ks.gemm(k, a, lda, pb.panel(p), c[p*nr:], ldc, bias)
-			ks.act(e, c[p*nr:], mr, nr, ldc, p*nr)
+		bias := ep.bias[p*nr : (p+1)*nr]
+		alpha := bias
+		if ep.act == actPrelu {
+			alpha = ep.alpha[p*nr : (p+1)*nr]
+		}
+		if full {
+			ks.gemm(k, a, lda, pb.panel(p), c[p*nr:], ldc, bias, alpha, cols, ep.act)
 			continue
 		}
-		ks.gemm(k, a, lda, pb.panel(p), tile, nr, bias)
+		ks.gemm(k, a, lda, pb.panel(p), tile, nr, bias, alpha, cols, ep.act)
 		for r := range rows {
 			copy(c[r*ldc+p*nr:r*ldc+p*nr+cols], tile[r*nr:r*nr+cols])
 		}
-		ks.act(e, c[p*nr:], rows, cols, ldc, p*nr)
 	}
+}
+
+// gemmEpilogue is an epilogue with bias and slopes padded to whole panels.
+type gemmEpilogue struct {
+	bias, alpha []float32
+	act         actKind
+}
+
+func newGemmEpilogue(e *epilogue, panels int) *gemmEpilogue {
+	g := &gemmEpilogue{bias: padBias(e.bias, panels), act: e.act}
+	if e.act == actPrelu {
+		g.alpha = padBias(e.alpha, panels)
+	}
+	return g
 }
 
 // padBias returns bias zero-padded to whole panels.
@@ -142,7 +163,7 @@ func padBias(bias []float32, panels int) []float32 {
 
 // planGEMM returns a function computing c (m×N) = a (m×k) × pb + epilogue.
 func planGEMM(p *planner, m, k int, a []float32, pb *packedB, e *epilogue, c []float32) func() {
-	biasPad := padBias(e.bias, pb.panels)
+	ep := newGemmEpilogue(e, pb.panels)
 	strips := (m + mr - 1) / mr
 	// Few strips (a dense layer on one sample): split the panels instead.
 	groups := 1
@@ -158,7 +179,7 @@ func planGEMM(p *planner, m, k int, a []float32, pb *packedB, e *epilogue, c []f
 			s, g := item/groups, item%groups
 			r0 := s * mr
 			rows := min(mr, m-r0)
-			gemmStrip(ks, rows, k, a[r0*k:], k, pb, biasPad, e, c[r0*pb.n:], pb.n, g*per, min((g+1)*per, pb.panels), scratch)
+			gemmStrip(ks, rows, k, a[r0*k:], k, pb, ep, c[r0*pb.n:], pb.n, g*per, min((g+1)*per, pb.panels), scratch)
 		}
 	}
 	return func() { p.pool.run(strips*groups, 1, body) }
@@ -174,7 +195,7 @@ func planConvGEMM(p *planner, g *convGeom, pb *packedB, e *epilogue, in, out []f
 	if g.win.kh == 1 && g.win.kw == 1 && g.win.sh == 1 && g.win.sw == 1 && g.ph == 0 && g.pw == 0 {
 		return planGEMM(p, m, k, in, pb, e, out)
 	}
-	biasPad := padBias(e.bias, pb.panels)
+	ep := newGemmEpilogue(e, pb.panels)
 	strips := (m + mr - 1) / mr
 	p.need(2*mr*k + mr*nr)
 	ks := p.ks
@@ -187,7 +208,7 @@ func planConvGEMM(p *planner, g *convGeom, pb *packedB, e *epilogue, in, out []f
 			for r := range rows {
 				im2colRow(g, in, r0+r, buf[r*k:(r+1)*k])
 			}
-			gemmStrip(ks, rows, k, buf, k, pb, biasPad, e, out[r0*g.cout:], g.cout, 0, pb.panels, rest)
+			gemmStrip(ks, rows, k, buf, k, pb, ep, out[r0*g.cout:], g.cout, 0, pb.panels, rest)
 		}
 	}
 	return func() { p.pool.run(strips, 4, body) }

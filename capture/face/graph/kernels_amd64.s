@@ -2,14 +2,32 @@
 
 #include "textflag.h"
 
-// func gemm6x16AVX2(k int, a *float32, lda int, b *float32, c *float32, ldc int, bias *float32)
-// C[r][0:16] = bias[0:16] + Σ_kk A[r][kk]·B[kk][0:16] for r < 6; B is a
-// packed 16-column panel (k rows of 16 floats).
-TEXT ·gemm6x16AVX2(SB), NOSPLIT, $0-56
+// maskTable: eight all-ones int32 then eight zeros; loading 8 lanes at
+// byte offset (8-n)*4 gives a mask of n leading ones.
+DATA maskTable<>+0(SB)/8, $0xffffffffffffffff
+DATA maskTable<>+8(SB)/8, $0xffffffffffffffff
+DATA maskTable<>+16(SB)/8, $0xffffffffffffffff
+DATA maskTable<>+24(SB)/8, $0xffffffffffffffff
+DATA maskTable<>+32(SB)/8, $0
+DATA maskTable<>+40(SB)/8, $0
+DATA maskTable<>+48(SB)/8, $0
+DATA maskTable<>+56(SB)/8, $0
+GLOBL maskTable<>(SB), RODATA|NOPTR, $64
+
+// PRELU applies y = max(x,0) + alpha·min(x,0) to acc with alpha at mem.
+#define PRELU(acc, mem) VMINPS Y14, acc, Y15; VMAXPS Y14, acc, acc; VFMADD231PS mem, Y15, acc
+
+// func gemm6x16AVX2(k int, a *float32, lda int, b *float32, c *float32, ldc int, bias *float32, alpha *float32, cols int, mode int)
+// For r < 6 and j < cols (cols ≤ 16): C[r][j] = act(bias[j] + Σ_kk
+// A[r][kk]·B[kk][j]), B a packed panel of k rows of 16 floats; mode 0
+// none, 1 relu, 2 relu6, 3 prelu with slope alpha[j]. bias and alpha hold
+// 16 values. Columns ≥ cols of C are not written.
+TEXT ·gemm6x16AVX2(SB), NOSPLIT, $0-80
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
 	MOVQ b+24(FP), DI
+	MOVQ cols+64(FP), R13
 	SHLQ $2, R8             // lda in bytes
 	LEAQ (R8)(R8*2), R9     // 3·lda
 	LEAQ (SI)(R9*1), R10    // row 3
@@ -28,9 +46,11 @@ TEXT ·gemm6x16AVX2(SB), NOSPLIT, $0-56
 	VXORPS Y11, Y11, Y11
 
 	TESTQ CX, CX
-	JZ    done
+	JZ    epilogue
+	CMPQ  R13, $8
+	JLE   loop8
 
-loop:
+loop16:
 	VMOVUPS      (DI), Y12
 	VMOVUPS      32(DI), Y13
 	VBROADCASTSS (SI), Y14
@@ -55,42 +75,147 @@ loop:
 	ADDQ         $4, R10
 	ADDQ         $64, DI
 	DECQ         CX
-	JNZ          loop
+	JNZ          loop16
+	JMP          epilogue
 
-done:
-	MOVQ    c+32(FP), DX
-	MOVQ    ldc+40(FP), R11
-	MOVQ    bias+48(FP), BX
-	SHLQ    $2, R11
-	LEAQ    (R11)(R11*2), R12
-	LEAQ    (DX)(R12*1), R12 // row 3 of C
-	VMOVUPS (BX), Y12
-	VMOVUPS 32(BX), Y13
+loop8:
+	VMOVUPS      (DI), Y12
+	VBROADCASTSS (SI), Y14
+	VFMADD231PS  Y12, Y14, Y0
+	VBROADCASTSS (SI)(R8*1), Y15
+	VFMADD231PS  Y12, Y15, Y2
+	VBROADCASTSS (SI)(R8*2), Y14
+	VFMADD231PS  Y12, Y14, Y4
+	VBROADCASTSS (R10), Y15
+	VFMADD231PS  Y12, Y15, Y6
+	VBROADCASTSS (R10)(R8*1), Y14
+	VFMADD231PS  Y12, Y14, Y8
+	VBROADCASTSS (R10)(R8*2), Y15
+	VFMADD231PS  Y12, Y15, Y10
+	ADDQ         $4, SI
+	ADDQ         $4, R10
+	ADDQ         $64, DI
+	DECQ         CX
+	JNZ          loop8
 
-	VADDPS  Y12, Y0, Y0
-	VADDPS  Y13, Y1, Y1
+epilogue:
+	MOVQ   bias+48(FP), BX
+	MOVQ   alpha+56(FP), R12
+	MOVQ   mode+72(FP), R11
+	VADDPS (BX), Y0, Y0
+	VADDPS 32(BX), Y1, Y1
+	VADDPS (BX), Y2, Y2
+	VADDPS 32(BX), Y3, Y3
+	VADDPS (BX), Y4, Y4
+	VADDPS 32(BX), Y5, Y5
+	VADDPS (BX), Y6, Y6
+	VADDPS 32(BX), Y7, Y7
+	VADDPS (BX), Y8, Y8
+	VADDPS 32(BX), Y9, Y9
+	VADDPS (BX), Y10, Y10
+	VADDPS 32(BX), Y11, Y11
+	VXORPS Y14, Y14, Y14
+	CMPQ   R11, $0
+	JEQ    store
+	CMPQ   R11, $3
+	JEQ    prelu
+	VMAXPS Y14, Y0, Y0
+	VMAXPS Y14, Y1, Y1
+	VMAXPS Y14, Y2, Y2
+	VMAXPS Y14, Y3, Y3
+	VMAXPS Y14, Y4, Y4
+	VMAXPS Y14, Y5, Y5
+	VMAXPS Y14, Y6, Y6
+	VMAXPS Y14, Y7, Y7
+	VMAXPS Y14, Y8, Y8
+	VMAXPS Y14, Y9, Y9
+	VMAXPS Y14, Y10, Y10
+	VMAXPS Y14, Y11, Y11
+	CMPQ   R11, $2
+	JNE    store
+	MOVL         $0x40c00000, AX // 6.0f
+	MOVL         AX, X15
+	VBROADCASTSS X15, Y15
+	VMINPS       Y15, Y0, Y0
+	VMINPS       Y15, Y1, Y1
+	VMINPS       Y15, Y2, Y2
+	VMINPS       Y15, Y3, Y3
+	VMINPS       Y15, Y4, Y4
+	VMINPS       Y15, Y5, Y5
+	VMINPS       Y15, Y6, Y6
+	VMINPS       Y15, Y7, Y7
+	VMINPS       Y15, Y8, Y8
+	VMINPS       Y15, Y9, Y9
+	VMINPS       Y15, Y10, Y10
+	VMINPS       Y15, Y11, Y11
+	JMP          store
+
+prelu:
+	PRELU(Y0, (R12))
+	PRELU(Y1, 32(R12))
+	PRELU(Y2, (R12))
+	PRELU(Y3, 32(R12))
+	PRELU(Y4, (R12))
+	PRELU(Y5, 32(R12))
+	PRELU(Y6, (R12))
+	PRELU(Y7, 32(R12))
+	PRELU(Y8, (R12))
+	PRELU(Y9, 32(R12))
+	PRELU(Y10, (R12))
+	PRELU(Y11, 32(R12))
+
+store:
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R11
+	SHLQ $2, R11
+	LEAQ (R11)(R11*2), R12
+	LEAQ (DX)(R12*1), R12 // row 3 of C
+	CMPQ R13, $16
+	JNE  masked
 	VMOVUPS Y0, (DX)
 	VMOVUPS Y1, 32(DX)
-	VADDPS  Y12, Y2, Y2
-	VADDPS  Y13, Y3, Y3
 	VMOVUPS Y2, (DX)(R11*1)
 	VMOVUPS Y3, 32(DX)(R11*1)
-	VADDPS  Y12, Y4, Y4
-	VADDPS  Y13, Y5, Y5
 	VMOVUPS Y4, (DX)(R11*2)
 	VMOVUPS Y5, 32(DX)(R11*2)
-	VADDPS  Y12, Y6, Y6
-	VADDPS  Y13, Y7, Y7
 	VMOVUPS Y6, (R12)
 	VMOVUPS Y7, 32(R12)
-	VADDPS  Y12, Y8, Y8
-	VADDPS  Y13, Y9, Y9
 	VMOVUPS Y8, (R12)(R11*1)
 	VMOVUPS Y9, 32(R12)(R11*1)
-	VADDPS  Y12, Y10, Y10
-	VADDPS  Y13, Y11, Y11
 	VMOVUPS Y10, (R12)(R11*2)
 	VMOVUPS Y11, 32(R12)(R11*2)
+	VZEROUPPER
+	RET
+
+masked:
+	// Y12: mask of the first 8 columns, Y13: of the next 8.
+	LEAQ    maskTable<>(SB), AX
+	MOVQ    R13, BX
+	CMPQ    BX, $8
+	JLE     firsthalf
+	MOVQ    $8, BX
+firsthalf:
+	NEGQ    BX
+	VMOVUPS 32(AX)(BX*4), Y12
+	MOVQ    R13, BX
+	SUBQ    $8, BX
+	JGE     secondhalf
+	XORQ    BX, BX
+secondhalf:
+	NEGQ    BX
+	VMOVUPS 32(AX)(BX*4), Y13
+	VMASKMOVPS Y0, Y12, (DX)
+	VMASKMOVPS Y1, Y13, 32(DX)
+	VMASKMOVPS Y2, Y12, (DX)(R11*1)
+	VMASKMOVPS Y3, Y13, 32(DX)(R11*1)
+	VMASKMOVPS Y4, Y12, (DX)(R11*2)
+	VMASKMOVPS Y5, Y13, 32(DX)(R11*2)
+	VMASKMOVPS Y6, Y12, (R12)
+	VMASKMOVPS Y7, Y13, 32(R12)
+	VMASKMOVPS Y8, Y12, (R12)(R11*1)
+	VMASKMOVPS Y9, Y13, 32(R12)(R11*1)
+	VMASKMOVPS Y10, Y12, (R12)(R11*2)
+	VMASKMOVPS Y11, Y13, 32(R12)(R11*2)
 	VZEROUPPER
 	RET
 

@@ -35,22 +35,40 @@ func TestKernelsAgree(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, ks := range kernelSets() {
 		for _, k := range []int{0, 1, 7, 33, 300} {
-			t.Run(fmt.Sprintf("%s/gemm/k=%d", ks.name, k), func(t *testing.T) {
-				lda, ldc := k+3, nr+5
-				a, b, bias := randSlice(r, mr*lda), randSlice(r, k*nr), randSlice(r, nr)
-				got, want := make([]float32, mr*ldc), make([]float32, mr*ldc)
-				ks.gemm(k, a, lda, b, got, ldc, bias)
-				for i := range mr {
-					for j := range nr {
-						s := float64(0)
-						for kk := range k {
-							s += float64(a[i*lda+kk]) * float64(b[kk*nr+j])
+			for _, cols := range []int{1, 5, 8, 9, 15, 16} {
+				for _, act := range []actKind{actNone, actRelu, actRelu6, actPrelu} {
+					t.Run(fmt.Sprintf("%s/gemm/k=%d/cols=%d/act=%d", ks.name, k, cols, act), func(t *testing.T) {
+						lda, ldc := k+3, nr+5
+						a, b, bias, alpha := randSlice(r, mr*lda), randSlice(r, k*nr), randSlice(r, nr), randSlice(r, nr)
+						for i := range a {
+							a[i] *= 4
 						}
-						want[i*ldc+j] = float32(s + float64(bias[j]))
-					}
+						got := randSlice(r, mr*ldc)
+						want := append([]float32(nil), got...)
+						ks.gemm(k, a, lda, b, got, ldc, bias, alpha, cols, act)
+						for i := range mr {
+							for j := range cols {
+								s := float64(0)
+								for kk := range k {
+									s += float64(a[i*lda+kk]) * float64(b[kk*nr+j])
+								}
+								v := float32(s + float64(bias[j]))
+								switch {
+								case act == actRelu || act == actRelu6:
+									v = max(v, 0)
+									if act == actRelu6 {
+										v = min(v, 6)
+									}
+								case act == actPrelu && v < 0:
+									v *= alpha[j]
+								}
+								want[i*ldc+j] = v
+							}
+						}
+						closeSlices(t, got, want, 1e-4)
+					})
 				}
-				closeSlices(t, got, want, 1e-4)
-			})
+			}
 		}
 		for _, c := range []int{1, 7, 8, 13, 32, 40, 100} {
 			t.Run(fmt.Sprintf("%s/dwRow/c=%d", ks.name, c), func(t *testing.T) {

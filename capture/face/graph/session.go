@@ -9,8 +9,9 @@ import (
 
 // kernelSet holds the hot inner loops, chosen once per Session.
 type kernelSet struct {
-	name  string
-	gemm  func(k int, a []float32, lda int, b []float32, c []float32, ldc int, bias []float32)
+	name string
+	// gemm computes one mr×nr tile (see gemm6x16Go).
+	gemm  func(k int, a []float32, lda int, b []float32, c []float32, ldc int, bias, alpha []float32, cols int, act actKind)
 	dwRow func(out, in []float32, offs []int, w, bias []float32, c, npix, step int)
 	// act applies e's activation to a rows×cols block (stride ldc) whose
 	// first column is channel col0.
