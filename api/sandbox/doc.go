@@ -9,11 +9,21 @@
 // Verifications, sessions, steps and liveness attempt counters live in
 // memory behind one mutex. With Options.StatePath set they are also written
 // to that file after every change (a temporary file renamed over it, mode
-// 0600) and read back at start. Customer data never reaches the disk: the
+// 0600) and read back at start. The file holds the verification records as
+// the list endpoint shows them (the merchant-given email included), step
+// numbers with their times, and nothing else. Customer data never reaches
+// the disk: the
 // uploaded images, the fields posted to /check, the free-form step data and
 // the HMAC secret of the challenge tokens stay in memory only, so after a
 // restart the details endpoint shows no images and tokens issued before it
 // are rejected as invalid.
+//
+// # Limits
+//
+// A request body over Options.MaxBodyBytes (32 MiB) gets 413; a verify
+// request carries at most MaxFrames (200) frames; an image decodes to at
+// most MaxPixels (4096×4096) and all the images of one request to at most
+// MaxRequestPixels (64 Mi pixels), or the field gets a 422.
 //
 // # Authentication
 //
