@@ -11,6 +11,7 @@ import (
 	"github.com/kycterm/kycterm/api/sandbox"
 	"github.com/kycterm/kycterm/assets"
 	"github.com/kycterm/kycterm/capture"
+	"github.com/kycterm/kycterm/ui"
 	"github.com/kycterm/kycterm/ui/flow"
 )
 
@@ -29,10 +30,13 @@ func newDemoCmd(app *App) *cobra.Command {
 		Use:   "demo",
 		Short: "Try the whole product offline against a local sandbox",
 		Long: `Starts the sandbox in-process on a free loopback port, creates a
-verification and runs it with the bundled recording as the camera and the
-bundled document photo. Scores are computed locally by the sandbox.
+verification and runs the kiosk's TUI on it with the bundled recording as
+the camera and the bundled document photo (press Enter to walk through).
+With --headless it runs the verification unattended and prints the
+result. Scores are computed locally by the sandbox.
 Needs no camera, no network, no account and no configuration.`,
 		Example: `  kycterm demo
+  kycterm demo --lang ru
   kycterm demo --headless --json
   kycterm demo --recording ./my-recording`,
 		Args: cobra.NoArgs,
@@ -43,7 +47,10 @@ Needs no camera, no network, no account and no configuration.`,
 			if o.auto {
 				return notAvailable("demo --auto")
 			}
-			return runHeadlessDemo(cmd.Context(), app, o.recording, o.json)
+			if o.headless || o.json {
+				return runHeadlessDemo(cmd.Context(), app, o.recording, o.json)
+			}
+			return runDemoTUI(cmd.Context(), app, o.recording)
 		},
 	}
 	f := cmd.Flags()
@@ -55,31 +62,99 @@ Needs no camera, no network, no account and no configuration.`,
 	return cmd
 }
 
-// runHeadlessDemo verifies the bundled (or given) recording against an
-// in-process sandbox and prints the result.
-func runHeadlessDemo(ctx context.Context, app *App, recordingDir string, asJSON bool) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+// demoEnv is what both forms of the demo run against: the sandbox started
+// in-process on a loopback port, a client for it and a new verification.
+type demoEnv struct {
+	baseURL string
+	client  *api.Client
+	uuid    string
+}
+
+// startDemo starts the sandbox (it stops when ctx ends), makes a client
+// for it and creates the demo's verification.
+func startDemo(ctx context.Context, app *App) (*demoEnv, error) {
 	sb, err := sandbox.New(sandbox.Options{Logger: app.Logger})
 	if err != nil {
-		return fmt.Errorf("demo sandbox: %w", err)
+		return nil, fmt.Errorf("demo sandbox: %w", err)
 	}
 	baseURL, err := sb.Start(ctx, "127.0.0.1:0")
 	if err != nil {
-		return fmt.Errorf("demo sandbox: %w", err)
+		return nil, fmt.Errorf("demo sandbox: %w", err)
 	}
 	cfg := app.Config
 	cfg.BaseURL, cfg.APIKey, cfg.AuthHeader, cfg.AuthScheme = baseURL, sb.APIKey(), "Authorization", "Bearer"
 	cfg.CAFile, cfg.InsecureHTTP = "", false
 	client, err := api.New(cfg.APIConfig(app.Build.Version, app.Logger))
 	if err != nil {
-		return fmt.Errorf("demo client: %w", err)
+		return nil, fmt.Errorf("demo client: %w", err)
 	}
 	created, err := client.CreateVerification(ctx, api.CreateVerificationRequest{Email: "demo.customer@example.com"})
 	if err != nil {
-		return APIError(fmt.Errorf("demo: create verification: %w", err))
+		return nil, APIError(fmt.Errorf("demo: create verification: %w", err))
 	}
+	return &demoEnv{baseURL: baseURL, client: client, uuid: created.Item.UUID}, nil
+}
 
+// demoDocument is the demo's document country: the configured one, else ru.
+func demoDocument(app *App) (docType, country string) {
+	docType, country = documentDefaults(app.Config, "", "")
+	if country == "" {
+		country = "ru"
+	}
+	return docType, country
+}
+
+// runDemoTUI runs the kiosk's TUI against the demo sandbox, with the
+// bundled (or given) recording as the camera and the bundled document
+// photo in front of the document camera.
+func runDemoTUI(ctx context.Context, app *App, recordingDir string) error {
+	if err := needTerminal(app); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	env, err := startDemo(ctx, app)
+	if err != nil {
+		return err
+	}
+	demo := assets.Demo()
+	live := capture.ReplayOptions{Pace: capture.RealTime, Loop: true}
+	if recordingDir != "" {
+		if _, err := capture.OpenDir(recordingDir, capture.ReplayOptions{}); err != nil {
+			return InputError(err)
+		}
+	}
+	opts := tuiOptions(app)
+	opts.Context = ctx
+	opts.Service = env.client
+	opts.Demo = true
+	opts.CanManage = true
+	opts.UUID = env.uuid
+	opts.DocumentType, opts.Country = demoDocument(app)
+	opts.Kiosk = ui.KioskOptions{}
+	opts.Camera = func(label string) (capture.Source, error) {
+		o := live
+		o.Label = label
+		if recordingDir != "" {
+			return capture.OpenDir(recordingDir, o)
+		}
+		return capture.OpenRecordingFS(demo, "recording", o)
+	}
+	opts.DocumentCamera = func() (capture.Source, error) {
+		return capture.OpenImageFS(demo, "passport.jpg", live)
+	}
+	return runTUI(ctx, app, opts)
+}
+
+// runHeadlessDemo verifies the bundled (or given) recording against an
+// in-process sandbox and prints the result.
+func runHeadlessDemo(ctx context.Context, app *App, recordingDir string, asJSON bool) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	env, err := startDemo(ctx, app)
+	if err != nil {
+		return err
+	}
 	demo := assets.Demo()
 	var src capture.Source
 	replay := capture.ReplayOptions{Pace: capture.AsFastAsPossible}
@@ -95,16 +170,13 @@ func runHeadlessDemo(ctx context.Context, app *App, recordingDir string, asJSON 
 	if err != nil {
 		return InputError(fmt.Errorf("demo document: %w", err))
 	}
-	docType, country := documentDefaults(app.Config, "", "")
-	if country == "" {
-		country = "ru"
-	}
+	docType, country := demoDocument(app)
 	if !asJSON {
 		fmt.Fprintln(app.Stdout, demoBanner)
-		fmt.Fprintf(app.Stdout, "sandbox %s, verification %s\n", baseURL, created.Item.UUID)
+		fmt.Fprintf(app.Stdout, "sandbox %s, verification %s\n", env.baseURL, env.uuid)
 	}
-	res, err := flow.RunHeadless(ctx, client, flow.Headless{
-		UUID:         created.Item.UUID,
+	res, err := flow.RunHeadless(ctx, env.client, flow.Headless{
+		UUID:         env.uuid,
 		DocumentName: "passport.jpg",
 		Document:     doc,
 		DocumentType: docType,

@@ -1,14 +1,31 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/kycterm/kycterm/api"
+	"github.com/kycterm/kycterm/capture"
+	"github.com/kycterm/kycterm/capture/v4l2"
+	"github.com/kycterm/kycterm/ui"
+)
+
+// kioskFlags are the kiosk's own flags.
+type kioskFlags struct {
+	device    string
+	recording string
+}
 
 // newKioskCmd builds `kycterm kiosk`, also run when no command is given.
-// It is a stub until the TUI lands.
 func newKioskCmd(app *App) *cobra.Command {
-	var o struct {
-		device    string
-		recording string
-	}
+	var o kioskFlags
 	cmd := &cobra.Command{
 		Use:   "kiosk",
 		Short: "Run the operator's verification kiosk (the default command)",
@@ -20,12 +37,103 @@ command is given.`,
   kycterm kiosk --device /dev/video2 --lang ru
   kycterm kiosk --recording ./session-01`,
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			_ = app
-			return notAvailable("kiosk")
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runKiosk(cmd.Context(), app, o)
 		},
 	}
-	cmd.Flags().StringVar(&o.device, "device", "", "camera device (default camera.device, else the first camera)")
-	cmd.Flags().StringVar(&o.recording, "recording", "", "replay the recording in DIR instead of a camera")
+	cmd.Flags().StringVar(&o.device, "device", "", "camera `device` (default camera.device, else the first camera)")
+	cmd.Flags().StringVar(&o.recording, "recording", "", "replay a recording `DIR` instead of a camera")
 	return cmd
+}
+
+// runKiosk runs the TUI against the configured service and camera.
+func runKiosk(ctx context.Context, app *App, o kioskFlags) error {
+	if err := needTerminal(app); err != nil {
+		return err
+	}
+	client, err := api.New(app.Config.APIConfig(app.Build.Version, app.Logger))
+	if err != nil {
+		return UsageError(err)
+	}
+	camera, err := kioskCamera(app, o)
+	if err != nil {
+		return err
+	}
+	opts := tuiOptions(app)
+	opts.Context = ctx
+	opts.Service = client
+	opts.Camera = camera
+	return runTUI(ctx, app, opts)
+}
+
+// kioskCamera chooses the kiosk's frames: a recording replayed like a
+// camera, or the V4L2 camera.
+func kioskCamera(app *App, o kioskFlags) (ui.CameraFunc, error) {
+	if o.recording != "" {
+		dir := o.recording
+		// Opened once here so a bad folder fails before the TUI starts.
+		src, err := capture.OpenDir(dir, capture.ReplayOptions{})
+		if err != nil {
+			return nil, InputError(err)
+		}
+		_ = src.Close()
+		return func(label string) (capture.Source, error) {
+			return capture.OpenDir(dir, capture.ReplayOptions{Pace: capture.RealTime, Loop: true, Label: label})
+		}, nil
+	}
+	cfg, _, err := recordConfig(app, recordOptions{device: o.device, out: "-", frames: 1})
+	if err != nil {
+		return nil, UsageError(err)
+	}
+	return func(string) (capture.Source, error) {
+		cam, err := v4l2.Open(cfg)
+		if err != nil {
+			return nil, err
+		}
+		return cam, nil
+	}, nil
+}
+
+// tuiOptions maps the configuration onto the TUI's options.
+func tuiOptions(app *App) ui.Options {
+	c := app.Config
+	docType, country := documentDefaults(c, "", "")
+	return ui.Options{
+		Flow:         FlowOptions(c),
+		Lang:         c.UI.Lang,
+		DocumentType: docType,
+		Country:      country,
+		CanManage:    c.APIKey != "",
+		Kiosk: ui.KioskOptions{
+			Enabled:   c.Kiosk.Enabled,
+			IdleReset: time.Duration(c.Kiosk.IdleResetSeconds) * time.Second,
+			PINHash:   c.Kiosk.OperatorPINHash,
+		},
+	}
+}
+
+// needTerminal refuses to draw a full-screen interface into a pipe.
+func needTerminal(app *App) error {
+	in, okIn := app.Stdin.(*os.File)
+	out, okOut := app.Stdout.(*os.File)
+	if !okIn || !okOut || !term.IsTerminal(in.Fd()) || !term.IsTerminal(out.Fd()) {
+		return UsageError(errors.New("the kiosk needs a terminal; for scripts use `kycterm verify` or `kycterm demo --headless`"))
+	}
+	return nil
+}
+
+// runTUI runs the kiosk's program until the operator quits.
+func runTUI(ctx context.Context, app *App, opts ui.Options) error {
+	m, err := ui.New(opts)
+	if err != nil {
+		return UsageError(err)
+	}
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(app.Stdin), tea.WithOutput(app.Stdout))
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+		return fmt.Errorf("kiosk: %w", err)
+	}
+	return nil
 }
