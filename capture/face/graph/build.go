@@ -387,6 +387,11 @@ func (m *Model) fuseActivations(shapes [][]int) {
 			if !o.fuse(act, alpha) {
 				continue
 			}
+		case *poolOp:
+			if act != actRelu || o.act != actNone {
+				continue
+			}
+			o.act = act
 		case *matMulOp:
 			if !o.epi.fuse(act, alpha) {
 				continue

@@ -59,16 +59,14 @@ func (o *binaryOp) shape(in [][]int) ([]int, error) { return broadcastShape(in[0
 
 // binaryRow applies kind to n elements: dst[i] = f(a[i*sa], b[i*sb]) where
 // sa and sb are 0 or 1 (a broadcast scalar or a run).
-func binaryRow(kind binaryKind, dst, a, b []float32, sa, sb int) {
+func binaryRow(ks *kernelSet, kind binaryKind, dst, a, b []float32, sa, sb int) {
 	n := len(dst)
 	switch {
 	case sa == 1 && sb == 1:
 		a, b = a[:n], b[:n]
 		switch kind {
 		case opAdd:
-			for i := range dst {
-				dst[i] = a[i] + b[i]
-			}
+			ks.vadd(dst, a, b)
 		case opSub:
 			for i := range dst {
 				dst[i] = a[i] - b[i]
@@ -193,9 +191,9 @@ func (o *binaryOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
 			}
 			dst := out.Data[r*inner : (r+1)*inner]
 			if swap {
-				binaryRow(kind, dst, b.Data[offB:], a.Data[offA:], ib, ia)
+				binaryRow(ks, kind, dst, b.Data[offB:], a.Data[offA:], ib, ia)
 			} else {
-				binaryRow(kind, dst, a.Data[offA:], b.Data[offB:], ia, ib)
+				binaryRow(ks, kind, dst, a.Data[offA:], b.Data[offB:], ia, ib)
 			}
 			if post.act != actNone {
 				ks.act(post, dst, inner/channels, channels, channels, 0)
@@ -417,8 +415,11 @@ func (softmaxOp) plan(_ *planner, in []*Tensor, out *Tensor) (func(), error) {
 	}, nil
 }
 
-// poolOp is MaxPool.
-type poolOp struct{ win window }
+// poolOp is MaxPool; act is a following Relu fused in (max and Relu commute).
+type poolOp struct {
+	win window
+	act actKind
+}
 
 func (o *poolOp) shape(in [][]int) ([]int, error) {
 	s := in[0]
@@ -437,6 +438,7 @@ func (o *poolOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
 	oh, ph := outSize(h, w.kh, w.sh, 1, w.same)
 	ow, pw := outSize(wd, w.kw, w.sw, 1, w.same)
 	src, dst, ks := in[0].Data, out.Data, p.ks
+	post := epilogue{act: o.act}
 	body := func(_, lo, hi int) {
 		for row := lo; row < hi; row++ {
 			b, oy := row/oh, row%oh
@@ -460,6 +462,7 @@ func (o *poolOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
 					clear(o)
 				}
 			}
+			ks.act(&post, dst[(b*oh+oy)*ow*c:], ow, c, c, 0)
 		}
 	}
 	return func() { p.pool.run(n*oh, 4, body) }, nil

@@ -62,6 +62,14 @@ func gemm6x16Go(k int, a []float32, lda int, b []float32, c []float32, ldc int, 
 	}
 }
 
+// addGo sets dst[i] = a[i] + b[i].
+func addGo(dst, a, b []float32) {
+	a, b = a[:len(dst)], b[:len(dst)]
+	for i := range dst {
+		dst[i] = a[i] + b[i]
+	}
+}
+
 // maxIntoGo sets dst[i] = max(dst[i], src[i]), ignoring NaN in src as tfjs does.
 func maxIntoGo(dst, src []float32) {
 	src = src[:len(dst)]

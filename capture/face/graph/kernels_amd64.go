@@ -20,6 +20,9 @@ func actRowsAVX2(c *float32, rows int, cols int, ldc int, mode int, alpha *float
 //go:noescape
 func maxIntoAVX2(dst *float32, src *float32, n int)
 
+//go:noescape
+func addAVX2(dst *float32, a *float32, b *float32, n int)
+
 // bestKernels returns the AVX2+FMA kernels when the CPU has them.
 func bestKernels() *kernelSet {
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
@@ -29,7 +32,7 @@ func bestKernels() *kernelSet {
 }
 
 func avx2Kernels() *kernelSet {
-	return &kernelSet{name: "avx2", gemm: gemmAVX2, dwRow: dwRowAVX2Checked, act: actAVX2, vmax: maxIntoAVX2Checked}
+	return &kernelSet{name: "avx2", gemm: gemmAVX2, dwRow: dwRowAVX2Checked, act: actAVX2, vmax: maxIntoAVX2Checked, vadd: addAVX2Checked}
 }
 
 // gemmAVX2 checks the bounds the assembly relies on, then runs it.
@@ -82,4 +85,14 @@ func maxIntoAVX2Checked(dst, src []float32) {
 	}
 	_ = src[len(dst)-1]
 	maxIntoAVX2(&dst[0], &src[0], len(dst))
+}
+
+// addAVX2Checked sets dst[i] = a[i] + b[i].
+func addAVX2Checked(dst, a, b []float32) {
+	if len(dst) == 0 {
+		return
+	}
+	_ = a[len(dst)-1]
+	_ = b[len(dst)-1]
+	addAVX2(&dst[0], &a[0], &b[0], len(dst))
 }

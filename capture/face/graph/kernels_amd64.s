@@ -429,3 +429,50 @@ max1:
 maxdone:
 	VZEROUPPER
 	RET
+
+// func addAVX2(dst *float32, a *float32, b *float32, n int)
+// dst[i] = a[i] + b[i].
+TEXT ·addAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), CX
+	XORQ BX, BX
+add32:
+	LEAQ 32(BX), AX
+	CMPQ AX, CX
+	JGT  add8
+	VMOVUPS (SI)(BX*4), Y0
+	VMOVUPS 32(SI)(BX*4), Y1
+	VMOVUPS 64(SI)(BX*4), Y2
+	VMOVUPS 96(SI)(BX*4), Y3
+	VADDPS  (DX)(BX*4), Y0, Y0
+	VADDPS  32(DX)(BX*4), Y1, Y1
+	VADDPS  64(DX)(BX*4), Y2, Y2
+	VADDPS  96(DX)(BX*4), Y3, Y3
+	VMOVUPS Y0, (DI)(BX*4)
+	VMOVUPS Y1, 32(DI)(BX*4)
+	VMOVUPS Y2, 64(DI)(BX*4)
+	VMOVUPS Y3, 96(DI)(BX*4)
+	ADDQ    $32, BX
+	JMP     add32
+add8:
+	LEAQ 8(BX), AX
+	CMPQ AX, CX
+	JGT  add1
+	VMOVUPS (SI)(BX*4), Y0
+	VADDPS  (DX)(BX*4), Y0, Y0
+	VMOVUPS Y0, (DI)(BX*4)
+	ADDQ    $8, BX
+	JMP     add8
+add1:
+	CMPQ BX, CX
+	JGE  adddone
+	VMOVSS (SI)(BX*4), X0
+	VADDSS (DX)(BX*4), X0, X0
+	VMOVSS X0, (DI)(BX*4)
+	INCQ   BX
+	JMP    add1
+adddone:
+	VZEROUPPER
+	RET

@@ -116,6 +116,17 @@ func TestKernelsAgree(t *testing.T) {
 				})
 			}
 		}
+		for _, n := range []int{0, 1, 7, 8, 17, 40, 75} {
+			t.Run(fmt.Sprintf("%s/vadd/n=%d", ks.name, n), func(t *testing.T) {
+				a, b := randSlice(r, n), randSlice(r, n)
+				got, want := make([]float32, n), make([]float32, n)
+				for i := range want {
+					want[i] = a[i] + b[i]
+				}
+				ks.vadd(got, a, b)
+				closeSlices(t, got, want, 0)
+			})
+		}
 		for _, n := range []int{0, 1, 7, 8, 17} {
 			t.Run(fmt.Sprintf("%s/vmax/n=%d", ks.name, n), func(t *testing.T) {
 				dst, src := randSlice(r, n), randSlice(r, n)

@@ -18,12 +18,14 @@ type kernelSet struct {
 	act func(e *epilogue, c []float32, rows, cols, ldc, col0 int)
 	// vmax sets dst[i] = max(dst[i], src[i]).
 	vmax func(dst, src []float32)
+	// vadd sets dst[i] = a[i] + b[i].
+	vadd func(dst, a, b []float32)
 }
 
 // genericKernels is the pure-Go kernel set, used where no assembly applies
 // and by the tests to check the assembly against it.
 func genericKernels() *kernelSet {
-	return &kernelSet{name: "go", gemm: gemm6x16Go, dwRow: dwRowGo, act: applyAct, vmax: maxIntoGo}
+	return &kernelSet{name: "go", gemm: gemm6x16Go, dwRow: dwRowGo, act: applyAct, vmax: maxIntoGo, vadd: addGo}
 }
 
 // planner collects what a Session's plan needs.
