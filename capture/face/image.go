@@ -1,0 +1,220 @@
+package face
+
+import (
+	"image"
+	"image/color"
+	"math"
+)
+
+// rgbFrame is a frame converted once to packed 8-bit RGB, the form every
+// crop samples from. Its buffer is reused from frame to frame.
+type rgbFrame struct {
+	w, h int
+	pix  []uint8 // 3 bytes a pixel, row-major
+}
+
+// load converts img into f, reusing f's buffer when it is large enough.
+func (f *rgbFrame) load(img image.Image) {
+	b := img.Bounds()
+	f.w, f.h = b.Dx(), b.Dy()
+	n := 3 * f.w * f.h
+	if cap(f.pix) < n {
+		f.pix = make([]uint8, n)
+	}
+	f.pix = f.pix[:n]
+	switch m := img.(type) {
+	case *image.YCbCr:
+		for y := 0; y < f.h; y++ {
+			row := f.pix[3*y*f.w:]
+			yy := y + b.Min.Y
+			for x := 0; x < f.w; x++ {
+				xx := x + b.Min.X
+				yi := m.YOffset(xx, yy)
+				ci := m.COffset(xx, yy)
+				r, g, bl := color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
+				row[3*x], row[3*x+1], row[3*x+2] = r, g, bl
+			}
+		}
+	case *image.RGBA:
+		for y := 0; y < f.h; y++ {
+			src := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
+			row := f.pix[3*y*f.w:]
+			for x := 0; x < f.w; x++ {
+				row[3*x], row[3*x+1], row[3*x+2] = src[4*x], src[4*x+1], src[4*x+2]
+			}
+		}
+	case *image.NRGBA:
+		for y := 0; y < f.h; y++ {
+			src := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
+			row := f.pix[3*y*f.w:]
+			for x := 0; x < f.w; x++ {
+				a := uint32(src[4*x+3])
+				row[3*x] = uint8(uint32(src[4*x]) * a / 255)
+				row[3*x+1] = uint8(uint32(src[4*x+1]) * a / 255)
+				row[3*x+2] = uint8(uint32(src[4*x+2]) * a / 255)
+			}
+		}
+	case *image.Gray:
+		for y := 0; y < f.h; y++ {
+			src := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
+			row := f.pix[3*y*f.w:]
+			for x := 0; x < f.w; x++ {
+				v := src[x]
+				row[3*x], row[3*x+1], row[3*x+2] = v, v, v
+			}
+		}
+	default:
+		for y := 0; y < f.h; y++ {
+			row := f.pix[3*y*f.w:]
+			for x := 0; x < f.w; x++ {
+				r, g, bl, _ := img.At(x+b.Min.X, y+b.Min.Y).RGBA()
+				row[3*x], row[3*x+1], row[3*x+2] = uint8(r>>8), uint8(g>>8), uint8(bl>>8)
+			}
+		}
+	}
+}
+
+// region is a square, possibly rotated, part of the image in pixel units:
+// its centre, its side and the angle (radians) by which the content is
+// rotated in the image (positive = clockwise as seen, since y points down).
+// Sampling a region into a crop undoes the rotation, so the crop is upright.
+type region struct {
+	cx, cy, side, angle float64
+}
+
+// toImage maps a point of an s×s crop of r (crop pixel units, origin at
+// the crop's top-left corner) to image pixel coordinates.
+func (r region) toImage(u, v float64, s int) (x, y float64) {
+	k := r.side / float64(s)
+	du, dv := k*(u-float64(s)/2), k*(v-float64(s)/2)
+	sin, cos := math.Sincos(r.angle)
+	return r.cx + du*cos - dv*sin, r.cy + du*sin + dv*cos
+}
+
+// fromImage is the inverse of toImage.
+func (r region) fromImage(x, y float64, s int) (u, v float64) {
+	k := float64(s) / r.side
+	dx, dy := x-r.cx, y-r.cy
+	sin, cos := math.Sincos(r.angle)
+	return float64(s)/2 + k*(dx*cos+dy*sin), float64(s)/2 + k*(-dx*sin+dy*cos)
+}
+
+// sample fills dst (s×s×3, HWC) with the region r of f, each channel mapped
+// as v*scale+offset from its 0–255 value. flip mirrors the crop
+// horizontally. Pixels outside the image read as 0. When the region is
+// much larger than the crop, each crop pixel averages a grid of bilinear
+// taps so that downscaling does not alias.
+func (f *rgbFrame) sample(dst []float32, s int, r region, flip bool, scale, offset float32) {
+	k := r.side / float64(s)
+	n := int(math.Ceil(k / 1.5))
+	n = min(max(n, 1), 4)
+	sin, cos := math.Sincos(r.angle)
+	// Step vectors in image space for one crop pixel along u and v.
+	ux, uy := k*cos, k*sin
+	vx, vy := -k*sin, k*cos
+	inv := 1 / float32(n*n)
+	for v := 0; v < s; v++ {
+		for u := 0; u < s; u++ {
+			var acc [3]float32
+			for j := 0; j < n; j++ {
+				fv := float64(v) + (float64(j)+0.5)/float64(n)
+				for i := 0; i < n; i++ {
+					fu := float64(u) + (float64(i)+0.5)/float64(n)
+					du, dv := fu-float64(s)/2, fv-float64(s)/2
+					x := r.cx + du*ux + dv*vx - 0.5
+					y := r.cy + du*uy + dv*vy - 0.5
+					f.bilinear(x, y, &acc)
+				}
+			}
+			uu := u
+			if flip {
+				uu = s - 1 - u
+			}
+			o := 3 * (v*s + uu)
+			dst[o] = acc[0]*inv*scale + offset
+			dst[o+1] = acc[1]*inv*scale + offset
+			dst[o+2] = acc[2]*inv*scale + offset
+		}
+	}
+}
+
+// bilinear adds the bilinear interpolation of f at (x, y) (pixel-index
+// coordinates) to acc; pixels outside the image count as 0.
+func (f *rgbFrame) bilinear(x, y float64, acc *[3]float32) {
+	x0f, y0f := math.Floor(x), math.Floor(y)
+	x0, y0 := int(x0f), int(y0f)
+	fx, fy := float32(x-x0f), float32(y-y0f)
+	if x0 >= 0 && y0 >= 0 && x0+1 < f.w && y0+1 < f.h {
+		p := f.pix[3*(y0*f.w+x0):]
+		q := f.pix[3*((y0+1)*f.w+x0):]
+		w00, w10, w01, w11 := (1-fx)*(1-fy), fx*(1-fy), (1-fx)*fy, fx*fy
+		for c := 0; c < 3; c++ {
+			acc[c] += w00*float32(p[c]) + w10*float32(p[3+c]) + w01*float32(q[c]) + w11*float32(q[3+c])
+		}
+		return
+	}
+	for dy := 0; dy < 2; dy++ {
+		yy := y0 + dy
+		if yy < 0 || yy >= f.h {
+			continue
+		}
+		wy := fy
+		if dy == 0 {
+			wy = 1 - fy
+		}
+		for dx := 0; dx < 2; dx++ {
+			xx := x0 + dx
+			if xx < 0 || xx >= f.w {
+				continue
+			}
+			wx := fx
+			if dx == 0 {
+				wx = 1 - fx
+			}
+			p := f.pix[3*(yy*f.w+xx):]
+			for c := 0; c < 3; c++ {
+				acc[c] += wx * wy * float32(p[c])
+			}
+		}
+	}
+}
+
+// lumaStats returns the mean luma (0–255 scale) of an RGB crop in [0,1]
+// (HWC, s×s), the fraction of pixels brighter than 250/255 and the
+// sharpness: the variance of its 4-neighbour Laplacian (0–255 scale)
+// times (128/mean)², so that a darker picture of the same sharpness
+// measures the same. Only the centre half of the crop is used, so the background
+// around the face counts little.
+func lumaStats(crop []float32, s int) (mean, saturated, lapVar float64) {
+	lo, hi := s/4, s-s/4
+	luma := func(x, y int) float64 {
+		o := 3 * (y*s + x)
+		return 255 * (0.299*float64(crop[o]) + 0.587*float64(crop[o+1]) + 0.114*float64(crop[o+2]))
+	}
+	var sum, sat float64
+	var cnt int
+	for y := lo; y < hi; y++ {
+		for x := lo; x < hi; x++ {
+			l := luma(x, y)
+			sum += l
+			if l > 250 {
+				sat++
+			}
+			cnt++
+		}
+	}
+	mean = sum / float64(cnt)
+	var ls, ls2 float64
+	var lc int
+	for y := lo + 1; y < hi-1; y++ {
+		for x := lo + 1; x < hi-1; x++ {
+			l := 4*luma(x, y) - luma(x-1, y) - luma(x+1, y) - luma(x, y-1) - luma(x, y+1)
+			ls += l
+			ls2 += l * l
+			lc++
+		}
+	}
+	m := ls / float64(lc)
+	norm := 128 / max(mean, 1)
+	return mean, sat / float64(cnt), (ls2/float64(lc) - m*m) * norm * norm
+}
