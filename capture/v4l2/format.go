@@ -42,10 +42,22 @@ func preference() []string {
 // Supported reports whether the package can convert frames of fourcc.
 func Supported(fourcc string) bool { return slices.Contains(preference(), fourcc) }
 
-// FourCC turns a V4L2 pixel format code into its four characters.
+// FourCC turns a V4L2 pixel format code into its four characters, with
+// "-BE" for the big-endian variants (bit 31 set) and "?" for bytes that are
+// not printable.
 func FourCC(code uint32) string {
+	suffix := ""
+	if code&(1<<31) != 0 {
+		code &^= 1 << 31
+		suffix = "-BE"
+	}
 	b := []byte{byte(code), byte(code >> 8), byte(code >> 16), byte(code >> 24)}
-	return strings.TrimRight(string(b), " \x00")
+	for i, c := range b {
+		if (c < 0x20 && c != 0) || c > 0x7e {
+			b[i] = '?'
+		}
+	}
+	return strings.TrimRight(string(b), " \x00") + suffix
 }
 
 // Code turns four characters into a V4L2 pixel format code.
@@ -254,26 +266,49 @@ func abs(x int) int {
 	return x
 }
 
-// Describe lists formats and their sizes for an error message, e.g.
-// "YUYV (640x480, 1280x720), BA81 (640x480)"; "nothing" for none.
+// Describe lists formats and their sizes for an error message: the formats
+// kycterm reads, those with the same sizes grouped, then the others by name,
+// e.g. "YUYV, NV12 (640x480, 1280x720); also BA81, RGB3 (not readable)";
+// "nothing" for none.
 func Describe(formats []Format) string {
 	if len(formats) == 0 {
 		return "nothing"
 	}
-	parts := make([]string, 0, len(formats))
+	var groups []string
+	var sizesOf []string
+	var others []string
 	for _, f := range formats {
+		if !Supported(f.FourCC) {
+			others = append(others, f.FourCC)
+			continue
+		}
 		var sizes []string
 		for _, r := range f.Sizes {
 			sizes = append(sizes, r.String())
 		}
-		p := f.FourCC
-		if len(sizes) > 0 {
-			if len(sizes) > 6 {
-				sizes = append(sizes[:6], "…")
-			}
-			p += " (" + strings.Join(sizes, ", ") + ")"
+		if len(sizes) > 8 {
+			sizes = append(sizes[:8], "…")
 		}
-		parts = append(parts, p)
+		key := strings.Join(sizes, ", ")
+		if i := slices.Index(sizesOf, key); i >= 0 {
+			groups[i] += ", " + f.FourCC
+			continue
+		}
+		groups = append(groups, f.FourCC)
+		sizesOf = append(sizesOf, key)
 	}
-	return strings.Join(parts, ", ")
+	parts := make([]string, 0, len(groups)+1)
+	for i, g := range groups {
+		if sizesOf[i] != "" {
+			g += " (" + sizesOf[i] + ")"
+		}
+		parts = append(parts, g)
+	}
+	if len(others) > 0 {
+		if len(others) > 12 {
+			others = append(others[:12], fmt.Sprintf("and %d more", len(others)-12))
+		}
+		parts = append(parts, "also "+strings.Join(others, ", ")+" (not readable by kycterm)")
+	}
+	return strings.Join(parts, "; ")
 }

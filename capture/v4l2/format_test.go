@@ -39,8 +39,9 @@ func TestChoose(t *testing.T) {
 		{"stepwise odd size", []Format{step}, Request{Size: Size{1000, 500}}, Choice{}, "no format offers 1000x500"},
 		{"explicit format", []Format{mjpgHD, yuyvAll}, Request{FourCC: "YUYV"}, Choice{"YUYV", hd}, ""},
 		{"explicit size", []Format{mjpgHD, yuyvAll}, Request{Size: qvga}, Choice{"YUYV", qvga}, ""},
-		{"explicit format missing", []Format{yuyvAll}, Request{FourCC: "MJPG"}, Choice{}, "does not offer MJPG; it offers YUYV (320x240, 640x480, 1280x720)"},
-		{"unconvertible only", []Format{bayer}, Request{}, Choice{}, "offers BA81 (640x480)"},
+		{"explicit format missing", []Format{yuyvAll, bayer}, Request{FourCC: "MJPG"}, Choice{}, "does not offer MJPG; it offers YUYV (320x240, 640x480, 1280x720); also BA81 (not readable by kycterm)"},
+		{"grouped", []Format{yuyvAll, {FourCC: "GREY", Sizes: discrete(qvga, vga, hd)}, yuyvSmall}, Request{Size: Size{1, 1}}, Choice{}, "offers YUYV, GREY (320x240, 640x480, 1280x720); YUYV (320x240)"},
+		{"unconvertible only", []Format{bayer}, Request{}, Choice{}, "offers also BA81 (not readable by kycterm)"},
 		{"nothing", nil, Request{}, Choice{}, "offers nothing"},
 		{"explicit unconvertible", []Format{bayer}, Request{FourCC: "BA81"}, Choice{}, "cannot convert"},
 		{"no size list", []Format{{FourCC: "YUYV"}}, Request{}, Choice{"YUYV", hd}, ""},
@@ -97,6 +98,12 @@ func TestParse(t *testing.T) {
 	}
 	if FourCC(Code("MJPG")) != "MJPG" || Code("YUYV") != 0x56595559 || Code("MJPG") != 0x47504a4d {
 		t.Error("FourCC/Code mismatch")
+	}
+	if got := FourCC(Code("XR15") | 1<<31); got != "XR15-BE" {
+		t.Errorf("big-endian FourCC = %q", got)
+	}
+	if got := FourCC(0x00ff3159); got != "Y1?" {
+		t.Errorf("non-printable FourCC = %q", got)
 	}
 }
 

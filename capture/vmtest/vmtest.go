@@ -11,7 +11,7 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
-	_ "image/png" // the portrait is a PNG
+	"image/png"
 	"os"
 	"path/filepath"
 	"unsafe"
@@ -98,22 +98,60 @@ func Frames(img image.Image, quality int) (withDHT, stripped []byte, err error) 
 	return b.Bytes(), stripped, nil
 }
 
+// Prepare scales the picture at imgPath to w×h and writes it as the JPEG
+// frame to send (quality q) and as a lossless PNG reference.
+func Prepare(imgPath string, w, h, q int, jpegPath, refPath string) error {
+	pic, err := Portrait(imgPath, w, h)
+	if err != nil {
+		return err
+	}
+	withDHT, _, err := Frames(pic, q)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(jpegPath, withDHT, 0o644); err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, pic); err != nil {
+		return err
+	}
+	return os.WriteFile(refPath, b.Bytes(), 0o644)
+}
+
+// LoadPNG decodes a PNG file.
+func LoadPNG(path string) (image.Image, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("decode %s: %w", path, err)
+	}
+	return img, nil
+}
+
 // MeanAbsDiff returns the mean absolute difference per channel (R, G, B,
-// 0–255) between two images of the same size.
-func MeanAbsDiff(a, b image.Image) (float64, error) {
+// 0–255) between two images of the same size, sampled every step pixels in
+// both directions (1 compares every pixel).
+func MeanAbsDiff(a, b image.Image, step int) (float64, error) {
 	if a.Bounds().Size() != b.Bounds().Size() {
 		return 0, fmt.Errorf("sizes differ: %v and %v", a.Bounds().Size(), b.Bounds().Size())
 	}
+	step = max(step, 1)
 	ab, bb := a.Bounds(), b.Bounds()
 	var sum float64
-	for y := 0; y < ab.Dy(); y++ {
-		for x := 0; x < ab.Dx(); x++ {
+	n := 0
+	for y := 0; y < ab.Dy(); y += step {
+		for x := 0; x < ab.Dx(); x += step {
 			r1, g1, b1, _ := a.At(ab.Min.X+x, ab.Min.Y+y).RGBA()
 			r2, g2, b2, _ := b.At(bb.Min.X+x, bb.Min.Y+y).RGBA()
 			sum += absDiff(r1, r2) + absDiff(g1, g2) + absDiff(b1, b2)
+			n += 3
 		}
 	}
-	return sum / float64(3*ab.Dx()*ab.Dy()), nil
+	return sum / float64(n), nil
 }
 
 func absDiff(a, b uint32) float64 {
