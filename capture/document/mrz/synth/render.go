@@ -240,20 +240,30 @@ func (r *Renderer) drawPage(lines []string, sp pageSpec, mm float64, rng *rand.R
 	paper := float32(225 + rng.IntN(25))
 	p := newPlane(w, h, paper)
 	mrzTop := sp.h - sp.bottom - float64(len(lines)-1)*mrzLeading - 3.5
-	// A faint security print over the page, fainter in the MRZ's clear zone.
+	// A faint security print over the page, fainter in the MRZ's clear
+	// zone: sin(k1·x + a(y))·sin(k2·y + c(x)), expanded so that every
+	// sine is computed once per row or column.
 	k1, k2 := 0.5+rng.Float64(), 0.5+rng.Float64()
 	ph1, ph2 := rng.Float64()*6, rng.Float64()*6
 	amp := 4 + rng.Float64()*8
+	sx, cx1, sc, cc := make([]float64, w), make([]float64, w), make([]float64, w), make([]float64, w)
+	for x := range w {
+		xmm := float64(x) / mm
+		sx[x], cx1[x] = math.Sincos(k1 * xmm)
+		sc[x], cc[x] = math.Sincos(2 * math.Sin(0.25*xmm))
+	}
 	for y := range h {
 		ymm := float64(y) / mm
 		a := amp
 		if ymm > mrzTop {
 			a = amp / 4
 		}
-		for x := range w {
-			xmm := float64(x) / mm
-			v := math.Sin(k1*xmm+ph1+2*math.Sin(0.3*ymm)) * math.Sin(k2*ymm+ph2+2*math.Sin(0.25*xmm))
-			p.pix[y*w+x] -= float32(a * (v*0.5 + 0.5))
+		sa, ca := math.Sincos(ph1 + 2*math.Sin(0.3*ymm))
+		sb, cb := math.Sincos(k2*ymm + ph2)
+		row := p.pix[y*w : (y+1)*w]
+		for x := range row {
+			v := (sx[x]*ca + cx1[x]*sa) * (sb*cc[x] + cb*sc[x])
+			row[x] -= float32(a * (v*0.5 + 0.5))
 		}
 	}
 	// The photo: a smooth gradient with a darker head shape.
@@ -382,11 +392,12 @@ func homography(src, dst [4][2]float64) [8]float64 {
 // random direction and a radial one around a random point.
 func light(p *plane, s float64, rng *rand.Rand) {
 	phi := rng.Float64() * 2 * math.Pi
+	sinP, cosP := math.Sincos(phi)
 	cx, cy := rng.Float64()*float64(p.w), rng.Float64()*float64(p.h)
 	diag := math.Hypot(float64(p.w), float64(p.h))
 	for y := range p.h {
 		for x := range p.w {
-			g := (float64(x)*math.Cos(phi)+float64(y)*math.Sin(phi))/diag*0.5 + 0.5
+			g := (float64(x)*cosP+float64(y)*sinP)/diag*0.5 + 0.5
 			r := math.Hypot(float64(x)-cx, float64(y)-cy) / diag
 			f := 1 - s*(0.7*g+0.3*min(r*2, 1))
 			p.pix[y*p.w+x] *= float32(max(f, 0.05))

@@ -1,0 +1,288 @@
+// Package ocr reads the machine readable zone of a passport or identity
+// card from a photo or scan, offline and in pure Go.
+//
+// The pipeline: convert to gray; binarize with Sauvola's local threshold
+// (robust to uneven light); label connected components; chain components
+// of character size into text lines; pick the group of 2 or 3 parallel,
+// equally long, evenly spaced lines that an MRZ is; lay the 30, 36 or 44
+// character cells of each line on a fitted quadratic (absorbing rotation
+// and perspective); sample each cell on a grid in font units and classify
+// it by normalized correlation against OCR-B templates drawn from the
+// embedded outlines, among the characters its MRZ field admits. The lines
+// then go through mrz.Parse with the runner-up readings as alternatives,
+// so check digits confirm or correct uncertain characters.
+package ocr
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/kycterm/kycterm/capture/document/mrz"
+	"github.com/kycterm/kycterm/capture/document/mrz/ocrb"
+)
+
+// Errors of Read.
+var (
+	// ErrNoMRZ reports an image in which no MRZ was found.
+	ErrNoMRZ = errors.New("no machine-readable zone found in the image")
+	// ErrImageSize reports an image too small or too large to read.
+	ErrImageSize = errors.New("image size out of range")
+)
+
+// Options tune Read.
+type Options struct {
+	// Today is passed on to mrz.Parse (warnings, century of birth dates).
+	Today time.Time
+	// NoRepair reads without check-digit-guided repairs.
+	NoRepair bool
+}
+
+// Reading is an MRZ read from an image.
+type Reading struct {
+	// Result is the parsed MRZ; Result.Lines are the lines as read.
+	Result *mrz.Result
+	// Confidence in [0, 1]: the share of check digits that hold times the
+	// mean correlation of the characters with their templates.
+	Confidence float64
+	// Quad is the MRZ's outline in the image: top-left, top-right,
+	// bottom-right, bottom-left.
+	Quad [4]image.Point
+	// UpsideDown is true when the MRZ was found in the image turned 180°.
+	UpsideDown bool
+}
+
+// Reader reads MRZs. It holds the templates and is safe for concurrent
+// use.
+type Reader struct {
+	grid      grid
+	templates []template
+}
+
+// NewReader draws the OCR-B templates from the embedded outlines.
+func NewReader() (*Reader, error) {
+	f, err := ocrb.Load()
+	if err != nil {
+		return nil, fmt.Errorf("mrz reader: %w", err)
+	}
+	g := newGrid(f)
+	return &Reader{grid: g, templates: renderTemplates(f, g)}, nil
+}
+
+// Read finds and reads the MRZ in img. It fails with ErrNoMRZ when the
+// image holds none; a found MRZ whose check digits fail is returned with
+// Result.Valid false.
+func (r *Reader) Read(img image.Image, opt Options) (*Reading, error) {
+	b := img.Bounds()
+	if b.Dx() < 200 || b.Dy() < 60 || b.Dx()*b.Dy() > maxPixels {
+		return nil, fmt.Errorf("%w: %d×%d pixels", ErrImageSize, b.Dx(), b.Dy())
+	}
+	g := toGray(img)
+	best, err := r.readGray(g, opt)
+	if err == nil && best.Result.Valid {
+		return best, nil
+	}
+	// Maybe the document lies upside down.
+	flipped, ferr := r.readGray(rotate180(g), opt)
+	if ferr == nil {
+		flipped.UpsideDown = true
+		for i, p := range flipped.Quad {
+			flipped.Quad[i] = image.Pt(g.w-1-p.X, g.h-1-p.Y)
+		}
+		if err != nil || better(flipped, best) {
+			return shiftQuad(flipped, b.Min), nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return shiftQuad(best, b.Min), nil
+}
+
+func shiftQuad(rd *Reading, min image.Point) *Reading {
+	for i := range rd.Quad {
+		rd.Quad[i] = rd.Quad[i].Add(min)
+	}
+	return rd
+}
+
+// better prefers more check digits holding, then higher confidence.
+func better(a, b *Reading) bool {
+	oa, ob := okChecks(a.Result), okChecks(b.Result)
+	if oa != ob {
+		return oa > ob
+	}
+	return a.Confidence > b.Confidence
+}
+
+func okChecks(r *mrz.Result) int {
+	n := 0
+	for _, c := range r.Checks {
+		if c.OK {
+			n++
+		}
+	}
+	return n
+}
+
+func rotate180(g *grayImg) *grayImg {
+	out := &grayImg{w: g.w, h: g.h, pix: make([]uint8, len(g.pix))}
+	for i, v := range g.pix {
+		out.pix[len(g.pix)-1-i] = v
+	}
+	return out
+}
+
+// detectMax is the longest side the detection first works at; larger
+// images are halved for it (the characters are always sampled from the
+// level that suits their size). When nothing is found there, detection is
+// retried at full resolution, for an MRZ small in a large photo.
+const detectMax = 1200
+
+func (r *Reader) readGray(g *grayImg, opt Options) (*Reading, error) {
+	pyr := newPyramid(g)
+	level := 0
+	for level+1 < len(pyr) && max(pyr[level].w, pyr[level].h) > detectMax {
+		level++
+	}
+	best, err := r.readLevel(pyr, level, opt)
+	if level > 0 && (err != nil || !best.Result.Valid) {
+		if full, ferr := r.readLevel(pyr, 0, opt); ferr == nil && (err != nil || better(full, best)) {
+			return full, nil
+		}
+	}
+	return best, err
+}
+
+// readLevel detects MRZ candidates on one pyramid level and reads the
+// most likely ones.
+func (r *Reader) readLevel(pyr pyramid, level int, opt Options) (*Reading, error) {
+	det, ds := pyr[level], float64(int(1)<<level)
+	win := max(15, min(det.w, det.h)/25) | 1
+	bin := sauvola(det, win, 0.25)
+	comps := components(bin, det.w, det.h)
+	lines := chainLines(comps, 7, max(det.h/6, 8))
+	cands := groupMRZ(lines)
+	if len(cands) == 0 {
+		return nil, ErrNoMRZ
+	}
+	var best *Reading
+	for i, c := range cands {
+		if i == 4 {
+			break
+		}
+		ns := []int{c.n}
+		if c.n != 30 {
+			ns = []int{c.n, 80 - c.n} // 44 ↔ 36
+		}
+		for _, n := range ns {
+			rd, err := r.readCandidate(pyr, c, n, ds, opt)
+			if err != nil {
+				continue
+			}
+			if best == nil || better(rd, best) {
+				best = rd
+			}
+			if best.Result.Valid {
+				return best, nil
+			}
+		}
+	}
+	if best == nil {
+		return nil, ErrNoMRZ
+	}
+	return best, nil
+}
+
+// readCandidate classifies the cells of one candidate group as an MRZ
+// of n characters per line.
+func (r *Reader) readCandidate(pyr pyramid, c mrzCandidate, n int, ds float64, opt Options) (*Reading, error) {
+	format := mrz.TD1
+	switch {
+	case len(c.lines) == 2 && n == 44:
+		format = mrz.TD3
+	case len(c.lines) == 2 && n == 36:
+		format = mrz.TD2
+	case len(c.lines) != 3 || n != 30:
+		return nil, ErrNoMRZ
+	}
+	classes := mrz.Classes(format)
+	text := make([][]byte, len(c.lines))
+	var alts []mrz.Alternative
+	var sum float64
+	var sample []float32
+	var scores []score
+	var quad [4]image.Point
+	for li, l := range c.lines {
+		cells := l.cells(n)
+		for k := range cells {
+			// Cells were fitted on the detection level.
+			cells[k].x, cells[k].y, cells[k].pitch = cells[k].x*ds, cells[k].y*ds, cells[k].pitch*ds
+		}
+		text[li] = make([]byte, n)
+		for k, ce := range cells {
+			sample = r.grid.sampleCell(pyr, ce, sample)
+			scores = r.grid.match(sample, r.templates, allowedBy(mrz.Class(classes[li][k])), scores)
+			sort.Slice(scores, func(i, j int) bool { return scores[i].ncc > scores[j].ncc })
+			text[li][k] = scores[0].char
+			sum += float64(scores[0].ncc)
+			for _, s := range scores[1:min(4, len(scores))] {
+				if cost := float64(scores[0].ncc - s.ncc); cost < 0.25 {
+					alts = append(alts, mrz.Alternative{Line: li, Col: k, Char: s.char, Cost: cost})
+				}
+			}
+		}
+		// The outline: half a pitch beyond the end cells, 0.6 pitch above
+		// the first line's and below the last line's centres.
+		corner := func(ce cell, along, across float64) image.Point {
+			x := ce.x + ce.pitch*(along*ce.ux+across*ce.uy)
+			y := ce.y + ce.pitch*(along*ce.uy-across*ce.ux)
+			return image.Pt(int(math.Round(x)), int(math.Round(y)))
+		}
+		if li == 0 {
+			quad[0], quad[1] = corner(cells[0], -0.5, 0.6), corner(cells[n-1], 0.5, 0.6)
+		}
+		if li == len(c.lines)-1 {
+			quad[3], quad[2] = corner(cells[0], -0.5, -0.6), corner(cells[n-1], 0.5, -0.6)
+		}
+	}
+	lines := make([]string, len(text))
+	for i := range text {
+		lines[i] = string(text[i])
+	}
+	popt := mrz.Options{Today: opt.Today, NoRepair: opt.NoRepair}
+	if !opt.NoRepair {
+		popt.Alternatives = alts
+	}
+	res, err := mrz.Parse(lines, popt)
+	if err != nil {
+		return nil, err
+	}
+	mean := sum / float64(len(lines)*n)
+	conf := math.Max(0, math.Min(1, mean))
+	if len(res.Checks) > 0 {
+		conf *= float64(okChecks(res)) / float64(len(res.Checks))
+	}
+	return &Reading{Result: res, Confidence: conf, Quad: quad}, nil
+}
+
+// allowedBy restricts classification to the characters a position's
+// class admits; the filler is admitted everywhere.
+func allowedBy(c mrz.Class) func(byte) bool {
+	switch c {
+	case mrz.Alpha:
+		return func(b byte) bool { return b == '<' || (b >= 'A' && b <= 'Z') }
+	case mrz.Numeric:
+		return func(b byte) bool { return b == '<' || (b >= '0' && b <= '9') }
+	}
+	return func(byte) bool { return true }
+}
+
+// String describes a reading without its content (for logs).
+func (rd *Reading) String() string {
+	return fmt.Sprintf("%s MRZ, %d/%d check digits hold, confidence %.2f", rd.Result.Format,
+		okChecks(rd.Result), len(rd.Result.Checks), rd.Confidence)
+}

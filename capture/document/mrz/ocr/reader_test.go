@@ -1,0 +1,302 @@
+package ocr
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"image"
+	"image/color"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kycterm/kycterm/capture/document/mrz"
+	"github.com/kycterm/kycterm/capture/document/mrz/ocrb"
+	"github.com/kycterm/kycterm/capture/document/mrz/synth"
+)
+
+// pagesFlag sets how many pages per degradation TestAccuracy renders. The
+// default keeps `go test` quick; docs/mrz.md quotes a run with -mrz.pages=200.
+var (
+	pagesFlag = flag.Int("mrz.pages", 1, "pages per degradation in TestAccuracy")
+	dpiFlag   = flag.String("mrz.dpi", "300", "comma-separated resolutions TestAccuracy renders at")
+)
+
+var today = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+
+func newTestReader(t testing.TB) (*Reader, *synth.Renderer) {
+	t.Helper()
+	rd, err := NewReader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rr, err := synth.NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rd, rr
+}
+
+func TestTemplates(t *testing.T) {
+	rd, _ := newTestReader(t)
+	if len(rd.templates) != len(ocrb.Charset) {
+		t.Fatalf("%d templates, want %d", len(rd.templates), len(ocrb.Charset))
+	}
+	for i, a := range rd.templates {
+		var norm float64
+		for _, v := range a.pix {
+			norm += float64(v) * float64(v)
+		}
+		if a.char != ocrb.Charset[i] || norm < 0.99 || norm > 1.01 {
+			t.Errorf("template %q: char %q, norm %.3f (empty glyph?)", ocrb.Charset[i], a.char, norm)
+		}
+		for _, b := range rd.templates[i+1:] {
+			var dot float64
+			for k := range a.pix {
+				dot += float64(a.pix[k]) * float64(b.pix[k])
+			}
+			if dot > 0.95 {
+				t.Errorf("templates %q and %q correlate at %.3f", a.char, b.char, dot)
+			}
+		}
+	}
+}
+
+func render(t testing.TB, rr *synth.Renderer, lines []string, preset string, dpi float64, seed uint64) image.Image {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 1))
+	d, err := synth.Preset(preset, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := rr.Render(lines, synth.Options{DPI: dpi, Degradation: d}, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func TestReadSpecimen(t *testing.T) {
+	rd, rr := newTestReader(t)
+	img := render(t, rr, synth.SpecimenTD3(), "clean", 300, 1)
+	got, err := rd.Read(img, Options{Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Result.Lines, synth.SpecimenTD3()) || !got.Result.Valid || got.UpsideDown {
+		t.Fatalf("read %q valid %v upside-down %v", got.Result.Lines, got.Result.Valid, got.UpsideDown)
+	}
+	if got.Confidence < 0.7 || got.Confidence > 1 {
+		t.Errorf("confidence %.3f", got.Confidence)
+	}
+	// The outline surrounds the MRZ: the lower part of the frame, across
+	// most of its width.
+	b := img.Bounds()
+	q := got.Quad
+	if q[0].Y < b.Dy()/2 || q[3].Y <= q[0].Y || q[1].X-q[0].X < b.Dx()/2 || q[3].Y > b.Dy() {
+		t.Errorf("quad %v in %v", q, b)
+	}
+	if s := got.String(); strings.Contains(s, "ERIKSSON") || !strings.Contains(s, "5/5") {
+		t.Errorf("String() = %q", s)
+	}
+
+	t.Run("upside down", func(t *testing.T) {
+		g := img.(*image.Gray)
+		flip := image.NewGray(g.Bounds())
+		for i, v := range g.Pix {
+			flip.Pix[len(g.Pix)-1-i] = v
+		}
+		got, err := rd.Read(flip, Options{Today: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.UpsideDown || !slices.Equal(got.Result.Lines, synth.SpecimenTD3()) {
+			t.Errorf("read %q upside-down %v", got.Result.Lines, got.UpsideDown)
+		}
+	})
+	t.Run("sub-image and RGBA", func(t *testing.T) {
+		g := img.(*image.Gray)
+		rgba := image.NewRGBA(image.Rect(10, 20, 10+g.Rect.Dx(), 20+g.Rect.Dy()))
+		for y := range g.Rect.Dy() {
+			for x := range g.Rect.Dx() {
+				v := g.Pix[y*g.Stride+x]
+				rgba.Set(10+x, 20+y, color.RGBA{v, v, v, 255})
+			}
+		}
+		got, err := rd.Read(rgba.SubImage(image.Rect(10, 20+g.Rect.Dy()/3, 10+g.Rect.Dx(), 20+g.Rect.Dy())), Options{Today: today})
+		if err != nil || !slices.Equal(got.Result.Lines, synth.SpecimenTD3()) {
+			t.Fatalf("read %v, %v", got, err)
+		}
+		if got.Quad[0].Y < 20+g.Rect.Dy()/3 {
+			t.Errorf("quad %v not in the sub-image's coordinates", got.Quad)
+		}
+	})
+}
+
+func TestReadNoMRZ(t *testing.T) {
+	rd, _ := newTestReader(t)
+	blank := image.NewGray(image.Rect(0, 0, 800, 500))
+	for i := range blank.Pix {
+		blank.Pix[i] = 230
+	}
+	noise := image.NewGray(image.Rect(0, 0, 800, 500))
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range noise.Pix {
+		noise.Pix[i] = uint8(rng.IntN(256))
+	}
+	tests := []struct {
+		name string
+		img  image.Image
+		want error
+	}{
+		{"blank", blank, ErrNoMRZ},
+		{"noise", noise, ErrNoMRZ},
+		{"tiny", image.NewGray(image.Rect(0, 0, 100, 40)), ErrImageSize},
+		{"empty", image.NewGray(image.Rect(0, 0, 0, 0)), ErrImageSize},
+		{"one pixel", image.NewGray(image.Rect(0, 0, 1, 1)), ErrImageSize},
+		{"huge", hugeImage{}, ErrImageSize},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := rd.Read(tc.img, Options{Today: today}); !errors.Is(err, tc.want) {
+				t.Errorf("error = %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+// hugeImage claims 100 megapixels without holding them.
+type hugeImage struct{}
+
+func (hugeImage) ColorModel() color.Model { return color.GrayModel }
+func (hugeImage) Bounds() image.Rectangle { return image.Rect(0, 0, 10000, 10000) }
+func (hugeImage) At(x, y int) color.Color { return color.Gray{} }
+
+// TestAccuracy reads random valid MRZs of every format on synthetic pages
+// under each degradation and reports the share read fully correct (every
+// character of every line, after repairs). By default it renders one page
+// per degradation and requires all of them right; with -mrz.pages=N it
+// measures, and requires 99% on clean 300 dpi pages.
+func TestAccuracy(t *testing.T) {
+	rd, rr := newTestReader(t)
+	pages := *pagesFlag
+	formats := []mrz.Format{mrz.TD3, mrz.TD2, mrz.TD1}
+	for _, dpiText := range strings.Split(*dpiFlag, ",") {
+		var dpi float64
+		if _, err := fmt.Sscan(dpiText, &dpi); err != nil || dpi <= 0 {
+			t.Fatalf("bad -mrz.dpi %q", dpiText)
+		}
+		for pi, preset := range synth.Presets() {
+			if raceEnabled && pages == 1 && preset != "clean" && preset != "camera" {
+				continue
+			}
+			ok, start := 0, time.Now()
+			var fails []string
+			for i := range pages {
+				seed := uint64(pi*100000 + i)
+				rng := rand.New(rand.NewPCG(seed, 7))
+				f := formats[(i+pi)%len(formats)]
+				lines := synth.RandomMRZ(rng, f, today)
+				if i == 0 && pi == 0 {
+					lines = synth.SpecimenTD3()
+				}
+				img := render(t, rr, lines, preset, dpi, seed)
+				got, err := rd.Read(img, Options{Today: today})
+				if err == nil && slices.Equal(got.Result.Repaired, lines) {
+					ok++
+					continue
+				}
+				if len(fails) < 3 {
+					fails = append(fails, fmt.Sprintf("seed %d %v: %v", seed, f, err))
+				}
+			}
+			share := float64(ok) / float64(pages)
+			t.Logf("%4.0f dpi %-12s %4d/%-4d = %6.2f%%  %.0f ms/page (render+read) %v",
+				dpi, preset, ok, pages, 100*share, float64(time.Since(start).Milliseconds())/float64(pages), fails)
+			switch {
+			case pages < 20 && dpi >= 300 && ok != pages:
+				t.Errorf("%s at %.0f dpi: %d of %d pages misread", preset, dpi, pages-ok, pages)
+			case pages >= 20 && dpi >= 300 && preset == "clean" && share < 0.99:
+				t.Errorf("clean pages at %.0f dpi: %.2f%% read correctly, goal 99%%", dpi, 100*share)
+			}
+		}
+	}
+}
+
+func TestSauvolaAndComponents(t *testing.T) {
+	// A dark square and a dark ring on a gradient background.
+	g := &grayImg{w: 120, h: 80, pix: make([]uint8, 120*80)}
+	for y := range g.h {
+		for x := range g.w {
+			g.pix[y*g.w+x] = uint8(120 + x) // uneven light
+			if x >= 10 && x < 30 && y >= 10 && y < 30 {
+				g.pix[y*g.w+x] = 40
+			}
+			if dx, dy := x-80, y-40; dx*dx+dy*dy <= 15*15 && dx*dx+dy*dy >= 10*10 {
+				g.pix[y*g.w+x] = 90
+			}
+		}
+	}
+	bin := sauvola(g, 31, 0.25)
+	cs := components(bin, g.w, g.h)
+	var big []comp
+	for _, c := range cs {
+		if c.n > 20 {
+			big = append(big, c)
+		}
+	}
+	if len(big) != 2 {
+		t.Fatalf("%d components, want 2: %+v", len(big), big)
+	}
+	if sq := big[0]; sq.x0 != 10 || sq.y0 != 10 || sq.w() != 20 || sq.h() != 20 || sq.n != 400 {
+		t.Errorf("square = %+v", sq)
+	}
+	if ring := big[1]; ring.w() != 31 || ring.h() != 31 {
+		t.Errorf("ring = %+v", ring)
+	}
+}
+
+func TestPolyfit(t *testing.T) {
+	x := []float64{-3, -1, 0, 2, 5, 7}
+	var y []float64
+	for _, v := range x {
+		y = append(y, 4-2*v+0.5*v*v)
+	}
+	c := polyfit(x, y, 2)
+	if d := (c[0]-4)*(c[0]-4) + (c[1]+2)*(c[1]+2) + (c[2]-0.5)*(c[2]-0.5); d > 1e-18 {
+		t.Errorf("polyfit = %v", c)
+	}
+	if c := polyfit([]float64{1, 1}, []float64{2, 3}, 1); c != [3]float64{} {
+		t.Errorf("degenerate fit = %v", c)
+	}
+}
+
+// FuzzReadImage feeds arbitrary gray pixels, including a small real MRZ
+// page, to the reader: it must return a reading or an error, never panic,
+// and a reading must be a parsed MRZ of a known format.
+func FuzzReadImage(f *testing.F) {
+	rd, rr := newTestReader(f)
+	page := render(f, rr, synth.SpecimenTD3(), "camera", 90, 3).(*image.Gray)
+	f.Add(uint16(page.Rect.Dx()), page.Pix)
+	f.Add(uint16(300), make([]byte, 300*100))
+	f.Add(uint16(0), []byte{1, 2, 3})
+	f.Fuzz(func(t *testing.T, w uint16, pix []byte) {
+		if w == 0 || int(w) > len(pix) {
+			return
+		}
+		h := len(pix) / int(w)
+		img := &image.Gray{Pix: pix[:int(w)*h], Stride: int(w), Rect: image.Rect(0, 0, int(w), h)}
+		got, err := rd.Read(img, Options{Today: today})
+		if err != nil {
+			if !errors.Is(err, ErrNoMRZ) && !errors.Is(err, ErrImageSize) {
+				t.Fatalf("unexpected error %v", err)
+			}
+			return
+		}
+		if got.Result == nil || got.Result.Format == mrz.FormatUnknown || got.Confidence < 0 || got.Confidence > 1 {
+			t.Fatalf("bad reading %+v", got)
+		}
+	})
+}
