@@ -23,7 +23,9 @@ type Frame struct {
 	// Wall is the wall-clock capture time, for the API's timestamps.
 	Wall time.Time
 	// Raw holds the bytes as the device delivered them, when it did
-	// (MJPEG or YUYV), and Format their pixel format ("MJPG", "YUYV"…).
+	// (a camera's MJPEG, NV12, YU12 or grey frames; YUYV frames are
+	// converted straight out of the driver's buffer and carry none), and
+	// Format the camera's pixel format ("MJPG", "YUYV"…).
 	Raw    []byte
 	Format string
 	// ChallengeIndex and Label come from a recording's manifest when it
@@ -37,7 +39,9 @@ type Source interface {
 	// Start begins delivering frames until ctx ends or Close is called.
 	Start(ctx context.Context) error
 	// Next blocks for the next frame not yet returned, or until ctx ends.
-	// It returns io.EOF when a finite source has no more frames.
+	// It returns io.EOF when a finite source has no more frames. A camera
+	// also returns transient events (ErrStopped, ErrDisconnected; see
+	// IsTransient) after which Next may be called again.
 	Next(ctx context.Context) (Frame, error)
 	// Latest returns the newest frame without blocking; ok is false when
 	// none has arrived yet.
