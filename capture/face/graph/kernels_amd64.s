@@ -230,6 +230,147 @@ TEXT ·dwRowAVX2(SB), NOSPLIT, $0-72
 	SHLQ $2, R14            // step in bytes
 	TESTQ R13, R13
 	JZ    end
+	MOVQ  R12, AX
+	SHLQ  $2, AX             // c in bytes
+
+	// Two pixels at a time: twice the independent FMA chains, one load
+	// of each filter vector for both.
+pair:
+	CMPQ R13, $2
+	JLT  single
+	XORQ BX, BX
+
+pblock32:
+	LEAQ 128(BX), DX
+	CMPQ DX, AX
+	JGT  pblock8
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	MOVQ offs+16(FP), R8
+	MOVQ ntaps+24(FP), CX
+	MOVQ w+32(FP), R15
+	ADDQ BX, R15
+	LEAQ (SI)(BX*1), R9
+	LEAQ (R9)(R14*1), R10
+ptap32:
+	MOVQ        (R8), DX
+	VMOVUPS     (R15), Y8
+	VMOVUPS     32(R15), Y9
+	VMOVUPS     64(R15), Y10
+	VMOVUPS     96(R15), Y11
+	VFMADD231PS (R9)(DX*4), Y8, Y0
+	VFMADD231PS 32(R9)(DX*4), Y9, Y1
+	VFMADD231PS 64(R9)(DX*4), Y10, Y2
+	VFMADD231PS 96(R9)(DX*4), Y11, Y3
+	VFMADD231PS (R10)(DX*4), Y8, Y4
+	VFMADD231PS 32(R10)(DX*4), Y9, Y5
+	VFMADD231PS 64(R10)(DX*4), Y10, Y6
+	VFMADD231PS 96(R10)(DX*4), Y11, Y7
+	ADDQ        $8, R8
+	ADDQ        AX, R15
+	DECQ        CX
+	JNZ         ptap32
+	MOVQ    bias+40(FP), R11
+	VMOVUPS (R11)(BX*1), Y8
+	VMOVUPS 32(R11)(BX*1), Y9
+	VMOVUPS 64(R11)(BX*1), Y10
+	VMOVUPS 96(R11)(BX*1), Y11
+	VADDPS  Y8, Y0, Y0
+	VADDPS  Y9, Y1, Y1
+	VADDPS  Y10, Y2, Y2
+	VADDPS  Y11, Y3, Y3
+	VADDPS  Y8, Y4, Y4
+	VADDPS  Y9, Y5, Y5
+	VADDPS  Y10, Y6, Y6
+	VADDPS  Y11, Y7, Y7
+	LEAQ    (DI)(AX*1), DX
+	VMOVUPS Y0, (DI)(BX*1)
+	VMOVUPS Y1, 32(DI)(BX*1)
+	VMOVUPS Y2, 64(DI)(BX*1)
+	VMOVUPS Y3, 96(DI)(BX*1)
+	VMOVUPS Y4, (DX)(BX*1)
+	VMOVUPS Y5, 32(DX)(BX*1)
+	VMOVUPS Y6, 64(DX)(BX*1)
+	VMOVUPS Y7, 96(DX)(BX*1)
+	ADDQ    $128, BX
+	JMP     pblock32
+
+pblock8:
+	LEAQ 32(BX), DX
+	CMPQ DX, AX
+	JGT  ptail
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	MOVQ offs+16(FP), R8
+	MOVQ ntaps+24(FP), CX
+	MOVQ w+32(FP), R15
+	ADDQ BX, R15
+	LEAQ (SI)(BX*1), R9
+	LEAQ (R9)(R14*1), R10
+ptap8:
+	MOVQ        (R8), DX
+	VMOVUPS     (R15), Y8
+	VFMADD231PS (R9)(DX*4), Y8, Y0
+	VFMADD231PS (R10)(DX*4), Y8, Y1
+	ADDQ        $8, R8
+	ADDQ        AX, R15
+	DECQ        CX
+	JNZ         ptap8
+	MOVQ    bias+40(FP), R11
+	VMOVUPS (R11)(BX*1), Y8
+	VADDPS  Y8, Y0, Y0
+	VADDPS  Y8, Y1, Y1
+	LEAQ    (DI)(AX*1), DX
+	VMOVUPS Y0, (DI)(BX*1)
+	VMOVUPS Y1, (DX)(BX*1)
+	ADDQ    $32, BX
+	JMP     pblock8
+
+ptail:
+	CMPQ BX, AX
+	JGE  pnext
+	VXORPS X0, X0, X0
+	VXORPS X1, X1, X1
+	MOVQ offs+16(FP), R8
+	MOVQ ntaps+24(FP), CX
+	MOVQ w+32(FP), R15
+	ADDQ BX, R15
+	LEAQ (SI)(BX*1), R9
+	LEAQ (R9)(R14*1), R10
+ptap1:
+	MOVQ        (R8), DX
+	VMOVSS      (R15), X8
+	VFMADD231SS (R9)(DX*4), X8, X0
+	VFMADD231SS (R10)(DX*4), X8, X1
+	ADDQ        $8, R8
+	ADDQ        AX, R15
+	DECQ        CX
+	JNZ         ptap1
+	MOVQ   bias+40(FP), R11
+	VMOVSS (R11)(BX*1), X8
+	VADDSS X8, X0, X0
+	VADDSS X8, X1, X1
+	LEAQ   (DI)(AX*1), DX
+	VMOVSS X0, (DI)(BX*1)
+	VMOVSS X1, (DX)(BX*1)
+	ADDQ   $4, BX
+	JMP    ptail
+
+pnext:
+	LEAQ (DI)(AX*2), DI
+	LEAQ (SI)(R14*2), SI
+	SUBQ $2, R13
+	JMP  pair
+
+single:
+	TESTQ R13, R13
+	JZ    end
 
 pixel:
 	XORQ BX, BX             // channel offset in bytes
