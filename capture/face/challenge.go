@@ -44,7 +44,7 @@ func ParseChallenge(s string) (Challenge, error) {
 			return c, nil
 		}
 	}
-	return "", fmt.Errorf("challenge %q: %w", truncate(s, 40), ErrUnknownChallenge)
+	return "", fmt.Errorf("challenge %q: %w", truncate(s, 24), ErrUnknownChallenge)
 }
 
 func truncate(s string, n int) string {

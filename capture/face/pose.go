@@ -32,12 +32,16 @@ func faceAxes(pts []Point) (right, down, back vec3) {
 	return right, down, back
 }
 
-// headPose derives yaw, pitch and roll in degrees from the mesh. With the
-// face's axes (faceAxes) and n = −back the direction the nose points:
+// headPose derives yaw, pitch and roll in degrees from the mesh. The pose
+// is the rotation R = Ry(yaw)·Rx(pitch)·Rz(roll) that turns a frontal face
+// into the measured one: roll about the face's own nose axis, then pitch
+// about its ear-to-ear axis, then yaw about the vertical. With the face's
+// axes (faceAxes) and n = −back the direction the nose points:
 //
 //	yaw   = atan2(n.x, −n.z)               > 0 when the nose moves to the image's right
 //	pitch = atan2(−n.y, √(n.x² + n.z²))     > 0 when the nose moves up
-//	roll  = atan2(−right.y, right.x)       > 0 when the head tilts counter-clockwise
+//	roll  = atan2(−r.y, r.x), r = Rx(−pitch)·Ry(−yaw)·right
+//	                                       > 0 when the head tilts counter-clockwise
 //
 // So yaw > 0 when the subject turns to their own left, as the project's
 // convention has it. The mesh's z has x's scale, so the angles are those
@@ -45,10 +49,13 @@ func faceAxes(pts []Point) (right, down, back vec3) {
 func headPose(pts []Point) HeadPose {
 	right, _, back := faceAxes(pts)
 	n := back.scale(-1)
+	yaw := math.Atan2(n.x, -n.z)
+	pitch := math.Atan2(-n.y, math.Hypot(n.x, n.z))
+	// Undo yaw, then pitch, to read the roll in the face's own plane.
+	sy, cy := math.Sincos(yaw)
+	r := vec3{right.x*cy + right.z*sy, right.y, -right.x*sy + right.z*cy}
+	sp, cp := math.Sincos(pitch)
+	r = vec3{r.x, r.y*cp - r.z*sp, r.y*sp + r.z*cp}
 	deg := 180 / math.Pi
-	return HeadPose{
-		Yaw:   math.Atan2(n.x, -n.z) * deg,
-		Pitch: math.Atan2(-n.y, math.Hypot(n.x, n.z)) * deg,
-		Roll:  math.Atan2(-right.y, right.x) * deg,
-	}
+	return HeadPose{Yaw: yaw * deg, Pitch: pitch * deg, Roll: math.Atan2(-r.y, r.x) * deg}
 }
