@@ -9,7 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kycterm/kycterm/capture"
 	"github.com/kycterm/kycterm/capture/document/mrz"
+	"github.com/kycterm/kycterm/capture/document/mrz/ocr"
 )
 
 // newMRZCmd builds `kycterm mrz`: parse and validate typed MRZ lines, or
@@ -47,7 +49,11 @@ Exit codes: 0 every check digit holds, 1 some check digit fails,
 			case o.image != "" && len(args) > 0:
 				return UsageError(errors.New("give either MRZ lines or --image, not both"))
 			case o.image != "":
-				return notAvailable("mrz --image")
+				reading, err := readMRZImage(o.image)
+				if err != nil {
+					return err
+				}
+				return printMRZ(app.Stdout, reading.Result, &imageSource{o.image, reading.Confidence}, o.json)
 			case len(args) == 1 && args[0] == "-":
 				var b []byte
 				if b, err = io.ReadAll(io.LimitReader(cmd.InOrStdin(), 4096)); err != nil {
@@ -62,7 +68,7 @@ Exit codes: 0 every check digit holds, 1 some check digit fails,
 			if err != nil {
 				return InputError(fmt.Errorf("not a machine-readable zone: %w", err))
 			}
-			return printMRZ(app.Stdout, res, o.json)
+			return printMRZ(app.Stdout, res, nil, o.json)
 		},
 	}
 	cmd.Flags().StringVar(&o.image, "image", "", "read the MRZ from an image `FILE` (JPEG or PNG)")
@@ -70,17 +76,56 @@ Exit codes: 0 every check digit holds, 1 some check digit fails,
 	return cmd
 }
 
+// imageSource tells where an MRZ read from an image came from.
+type imageSource struct {
+	file       string
+	confidence float64
+}
+
+// readMRZImage reads the MRZ of a JPEG or PNG file; every failure is an
+// input error (exit 4).
+func readMRZImage(path string) (*ocr.Reading, error) {
+	data, err := readDocument(path)
+	if err != nil {
+		return nil, InputError(err)
+	}
+	img, _, err := capture.DecodeImage(path, data)
+	if err != nil {
+		return nil, InputError(err)
+	}
+	rd, err := ocr.NewReader()
+	if err != nil {
+		return nil, err
+	}
+	reading, err := rd.Read(img, ocr.Options{})
+	if err != nil {
+		return nil, InputError(fmt.Errorf("read MRZ from %s: %w", path, err))
+	}
+	return reading, nil
+}
+
 // printMRZ prints the result and picks the exit code: 0 when every check
-// digit holds, 1 otherwise.
-func printMRZ(w io.Writer, res *mrz.Result, asJSON bool) error {
+// digit holds, 1 otherwise. src is nil for typed lines.
+func printMRZ(w io.Writer, res *mrz.Result, src *imageSource, asJSON bool) error {
 	if asJSON {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false) // keep '<' readable
-		if err := enc.Encode(res); err != nil {
+		out := struct {
+			*mrz.Result
+			Image      string   `json:"image,omitempty"`
+			Confidence *float64 `json:"confidence,omitempty"`
+		}{Result: res}
+		if src != nil {
+			out.Image, out.Confidence = src.file, &src.confidence
+		}
+		if err := enc.Encode(out); err != nil {
 			return fmt.Errorf("print MRZ: %w", err)
 		}
 	} else {
+		if src != nil {
+			fmt.Fprintf(w, "Read from %s, confidence %.2f\n", src.file, src.confidence)
+		}
 		writeMRZ(w, res)
 	}
 	if !res.Valid {

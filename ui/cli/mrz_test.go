@@ -3,8 +3,17 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kycterm/kycterm/capture/document/mrz/synth"
 )
 
 // runMRZ runs `kycterm mrz args…` in-process and returns the exit code and
@@ -45,6 +54,71 @@ func TestMRZExitCodes(t *testing.T) {
 			}
 			if strings.Contains(errOut, "ERIKSSON") {
 				t.Errorf("stderr leaks MRZ data: %s", errOut)
+			}
+		})
+	}
+}
+
+func TestMRZImage(t *testing.T) {
+	dir := t.TempDir()
+	rr, err := synth.NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(4, 2))
+	d, _ := synth.Preset("camera", rng)
+	page, err := rr.Render(synth.SpecimenTD3(), synth.Options{Degradation: d}, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, img image.Image) string {
+		p := filepath.Join(dir, name)
+		var buf bytes.Buffer
+		if strings.HasSuffix(name, ".png") {
+			err = png.Encode(&buf, img)
+		} else {
+			err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	passport := write("passport.jpg", page)
+	blank := write("blank.png", image.NewGray(image.Rect(0, 0, 640, 480)))
+	notImage := filepath.Join(dir, "notes.png")
+	if err := os.WriteFile(notImage, []byte("not an image"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, errOut := runMRZ(t, "", "--image", passport)
+	if code != ExitOK || !strings.Contains(out, "L898902C36UTO7408122F1204159ZE184226B<<<<<10") ||
+		!strings.Contains(out, "Read from "+passport+", confidence") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, _ = runMRZ(t, "", "--image", passport, "--json")
+	var got struct {
+		Lines      []string `json:"lines"`
+		Valid      bool     `json:"valid"`
+		Confidence *float64 `json:"confidence"`
+		Image      string   `json:"image"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil || code != ExitOK || !got.Valid ||
+		got.Confidence == nil || *got.Confidence <= 0.5 || got.Image != passport || len(got.Lines) != 2 {
+		t.Errorf("exit %d, JSON %+v (%v)", code, got, err)
+	}
+	for _, tc := range []struct{ name, file, stderr string }{
+		{"no MRZ", blank, "no machine-readable zone"},
+		{"not an image", notImage, "not a JPEG or PNG"},
+		{"missing", filepath.Join(dir, "missing.jpg"), "missing.jpg"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := runMRZ(t, "", "--image", tc.file)
+			if code != ExitInput || !strings.Contains(strings.ToLower(errOut), strings.ToLower(tc.stderr)) {
+				t.Errorf("exit %d, stderr %q", code, errOut)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package mrz
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -514,6 +515,24 @@ func TestCheckRequest(t *testing.T) {
 		if got := DocumentType(code); got != want {
 			t.Errorf("DocumentType(%q) = %q, want %q", code, got, want)
 		}
+	}
+}
+
+func TestFieldsAndProblems(t *testing.T) {
+	r := mustParse(t, specimenTD3, Options{})
+	want := map[string]string{"firstName": "ANNA MARIA", "lastName": "ERIKSSON", "dob": "1974-08-12",
+		"document_type": "passport", "document_number": "L898902C3", "citizenship": "uto", "country": "uto"}
+	if got := r.Fields(); !maps.Equal(got, want) {
+		t.Errorf("Fields = %v", got)
+	}
+	if got := r.Problems(); !slices.Equal(got, []string{"the document has expired"}) {
+		t.Errorf("Problems = %q", got)
+	}
+	bad := mustParse(t, []string{specimenTD3[0], strings.Replace(specimenTD3[1], "7408122", "7408123", 1)}, Options{})
+	got := bad.Problems()
+	if len(got) != 3 || got[0] != "the check digit of the birth date does not match (line 2, column 20)" ||
+		got[1] != "the check digit of the composite does not match (line 2, column 44)" {
+		t.Errorf("Problems = %q", got)
 	}
 }
 

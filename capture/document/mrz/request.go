@@ -1,6 +1,7 @@
 package mrz
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/kycterm/kycterm/api"
@@ -53,4 +54,39 @@ func (r *Result) CheckRequest() api.CheckRequest {
 		Citizenship:    CountryAlpha2(r.Nationality),
 		Country:        CountryAlpha2(r.IssuingState),
 	}
+}
+
+// Fields returns the non-empty fields of CheckRequest keyed by their JSON
+// names (firstName, lastName, dob, document_number, citizenship, …): the
+// keys the service's recognize-document answer uses, so a local reading
+// can be shown and compared next to the service's.
+func (r *Result) Fields() map[string]string {
+	req := r.CheckRequest()
+	out := map[string]string{}
+	for k, v := range map[string]string{
+		"firstName": req.FirstName, "lastName": req.LastName, "patronymic": req.Patronymic,
+		"dob": req.DOB, "document_type": req.DocumentType, "document_number": req.DocumentNumber,
+		"citizenship": req.Citizenship, "country": req.Country,
+	} {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// Problems lists, in plain words for the operator, every failed check
+// digit and every warning. The messages hold no MRZ data.
+func (r *Result) Problems() []string {
+	var out []string
+	for _, c := range r.Checks {
+		if !c.OK {
+			out = append(out, fmt.Sprintf("the check digit of the %s does not match (line %d, column %d)",
+				strings.ReplaceAll(c.Field, "_", " "), c.Line, c.Col))
+		}
+	}
+	for _, w := range r.Warnings {
+		out = append(out, w.Message)
+	}
+	return out
 }
