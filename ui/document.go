@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/kycterm/kycterm/api"
 	"github.com/kycterm/kycterm/capture"
@@ -460,5 +461,6 @@ func (m documentModel) capturedView() string {
 	if thumb == "" {
 		thumb = s.Muted.Render(c.t("busy"))
 	}
-	return joinColumns(thumb, info.String(), 2)
+	cols, _ := m.thumbSize()
+	return joinColumns(thumb, lipgloss.NewStyle().Width(max(m.c.width-cols-6, 20)).Render(info.String()), 2)
 }

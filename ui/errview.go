@@ -19,6 +19,8 @@ type failure struct {
 	// retryable is false when Enter cannot help (the operator must go
 	// back or restart).
 	retryable bool
+	// action, when set, is what Enter does instead of retrying.
+	action string
 }
 
 // explain turns err into a plain-language reason and what to do next. The
@@ -104,9 +106,12 @@ func errorView(c *common, f *failure, width int) string {
 	b.WriteString(next + "\n")
 	b.WriteString(s.Muted.Render(truncate(c.t("err.detail", oneLine(f.err.Error())), width-6)))
 	b.WriteString("\n\n")
-	if f.retryable {
+	switch {
+	case f.action != "":
+		b.WriteString(c.t("err.keys.action", f.action))
+	case f.retryable:
 		b.WriteString(c.t("err.keys.retry"))
-	} else {
+	default:
 		b.WriteString(c.t("err.keys.noretry"))
 	}
 	return s.ErrorBox.Width(min(width, 100)).Render(b.String())

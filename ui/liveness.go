@@ -387,10 +387,10 @@ func (m livenessModel) help() bindings {
 		short = []key.Binding{enter, k.Left, k.Right, k.Retake}
 	default:
 		enter.SetHelp("enter", m.c.t("live.key.capture"))
-		short = []key.Binding{enter, k.Capture, k.Left, k.Right, k.Retake, k.Mirror}
+		short = []key.Binding{enter, k.Capture, k.Mirror, k.Retake, k.Left, k.Right}
 	}
 	short = append(short, k.Back, k.Help)
-	return bindings{short: short, full: [][]key.Binding{short, {k.Mirror, k.Restart, k.Quit}}}
+	return bindings{short: short, full: [][]key.Binding{short, {k.Restart, k.Quit}}}
 }
 
 // cue is a challenge's direction arrow as the operator sees the preview:
@@ -477,8 +477,9 @@ func (m livenessModel) View() string {
 	default:
 		left = m.view
 	}
-	left += "\n" + s.Muted.Render(truncate(mirrorNote, max(c.width-42, 20)))
-	b.WriteString(joinColumns(left, m.strip(), 2))
+	left += "\n" + s.Muted.Render(mirrorNote)
+	cols, _ := m.previewSize()
+	b.WriteString(joinColumns(lipgloss.NewStyle().Width(cols).Render(left), m.strip(), 2))
 	return b.String()
 }
 

@@ -122,6 +122,9 @@ func (m submitModel) Update(msg tea.Msg) (submitModel, tea.Cmd) {
 			m.running = false
 			m.cancel()
 			m.fail = &failure{err: msg.err, retryable: !m.needsNewLiveness(msg.err)}
+			if !m.fail.retryable {
+				m.fail.action = m.c.t("live.key.restart")
+			}
 			m.canceled = errors.Is(msg.err, context.Canceled)
 			return m, nil
 		}
