@@ -33,11 +33,17 @@ func packB(b []float32, k, n int) *packedB {
 
 func (pb *packedB) panel(p int) []float32 { return pb.data[p*pb.k*nr : (p+1)*pb.k*nr] }
 
-// gemm6x16Go is the portable micro-kernel: for r < mr and j < cols,
+// gemm6x16Go is the portable micro-kernel: for r < mr·strips and j < cols,
 // c[r*ldc+j] = act(bias[j] + Σ_kk a[r*lda+kk]·b[kk*nr+j]); columns from
 // cols on are left alone. bias and alpha hold nr values (alpha only read
 // for actPrelu).
-func gemm6x16Go(k int, a []float32, lda int, b []float32, c []float32, ldc int, bias, alpha []float32, cols int, act actKind) {
+func gemm6x16Go(k int, a []float32, lda int, b []float32, c []float32, ldc int, bias, alpha []float32, cols int, act actKind, strips int) {
+	for s := range strips {
+		gemmTileGo(k, a[s*mr*lda:], lda, b, c[s*mr*ldc:], ldc, bias, alpha, cols, act)
+	}
+}
+
+func gemmTileGo(k int, a []float32, lda int, b []float32, c []float32, ldc int, bias, alpha []float32, cols int, act actKind) {
 	// Bias last, as tfjs adds it after the sum: same rounding order.
 	var acc [mr][nr]float32
 	b = b[:k*nr]
@@ -113,20 +119,21 @@ func applyAct(e *epilogue, c []float32, rows, cols, ldc, col0 int) {
 	}
 }
 
-// gemmStrip computes rows [0, rows) (rows ≤ mr) of C for panels [p0, p1):
-// a is the strip of A (stride lda), c the strip of C (stride ldc = N).
-// A partial strip goes through the worker's scratch so the kernel always
-// sees mr rows.
-func gemmStrip(ks *kernelSet, rows int, k int, a []float32, lda int, pb *packedB, ep *gemmEpilogue, c []float32, ldc int, p0, p1 int, scratch []float32) {
-	full := rows == mr
-	if !full {
+// gemmBlock computes rows [0, rows) of C for panels [p0, p1): a is the
+// block of A (stride lda), c the block of C (stride ldc). Whole mr-row
+// strips go to the kernel in one call per panel; a partial last strip goes
+// through the worker's scratch so the kernel always sees mr rows.
+func gemmBlock(ks *kernelSet, rows int, k int, a []float32, lda int, pb *packedB, ep *gemmEpilogue, c []float32, ldc int, p0, p1 int, scratch []float32) {
+	strips := rows / mr
+	rest := rows - strips*mr
+	var pad []float32
+	if rest > 0 {
 		// Copy the partial strip into a zero-padded mr×k block.
-		pad := scratch[:mr*k]
-		clear(pad[rows*k:])
-		for r := range rows {
-			copy(pad[r*k:(r+1)*k], a[r*lda:r*lda+k])
+		pad = scratch[:mr*k]
+		clear(pad[rest*k:])
+		for r := range rest {
+			copy(pad[r*k:(r+1)*k], a[(strips*mr+r)*lda:][:k])
 		}
-		a, lda = pad, k
 		scratch = scratch[mr*k:]
 	}
 	tile := scratch[:mr*nr]
@@ -137,13 +144,15 @@ func gemmStrip(ks *kernelSet, rows int, k int, a []float32, lda int, pb *packedB
 		if ep.act == actPrelu {
 			alpha = ep.alpha[p*nr : (p+1)*nr]
 		}
-		if full {
-			ks.gemm(k, a, lda, pb.panel(p), c[p*nr:], ldc, bias, alpha, cols, ep.act)
-			continue
+		if strips > 0 {
+			ks.gemm(k, a, lda, pb.panel(p), c[p*nr:], ldc, bias, alpha, cols, ep.act, strips)
 		}
-		ks.gemm(k, a, lda, pb.panel(p), tile, nr, bias, alpha, cols, ep.act)
-		for r := range rows {
-			copy(c[r*ldc+p*nr:r*ldc+p*nr+cols], tile[r*nr:r*nr+cols])
+		if rest > 0 {
+			ks.gemm(k, pad, k, pb.panel(p), tile, nr, bias, alpha, cols, ep.act, 1)
+			for r := range rest {
+				off := (strips*mr+r)*ldc + p*nr
+				copy(c[off:off+cols], tile[r*nr:r*nr+cols])
+			}
 		}
 	}
 }
@@ -169,13 +178,19 @@ func padBias(bias []float32, panels int) []float32 {
 	return out
 }
 
+// blockStrips is how many mr-row strips one work item covers: the A
+// block (blockStrips·mr·K floats) stays in cache while every panel of B
+// streams past it.
+const blockStrips = 8
+
 // planGEMM returns a function computing c (m×N) = a (m×k) × pb + epilogue.
 func planGEMM(p *planner, m, k int, a []float32, pb *packedB, e *epilogue, c []float32) func() {
 	ep := newGemmEpilogue(e, pb.panels)
-	strips := (m + mr - 1) / mr
-	// Few strips (a dense layer on one sample): split the panels instead.
+	bs := blockStrips * mr
+	blocks := (m + bs - 1) / bs
+	// Few blocks (a dense layer on one sample): split the panels instead.
 	groups := 1
-	if strips < 2*p.workers {
+	if blocks < 2*p.workers {
 		groups = min(pb.panels, p.workers)
 	}
 	per := (pb.panels + groups - 1) / groups
@@ -184,13 +199,12 @@ func planGEMM(p *planner, m, k int, a []float32, pb *packedB, e *epilogue, c []f
 	body := func(w, lo, hi int) {
 		scratch := p.pool.scratch[w]
 		for item := lo; item < hi; item++ {
-			s, g := item/groups, item%groups
-			r0 := s * mr
-			rows := min(mr, m-r0)
-			gemmStrip(ks, rows, k, a[r0*k:], k, pb, ep, c[r0*pb.n:], pb.n, g*per, min((g+1)*per, pb.panels), scratch)
+			blk, g := item/groups, item%groups
+			r0 := blk * bs
+			gemmBlock(ks, min(bs, m-r0), k, a[r0*k:], k, pb, ep, c[r0*pb.n:], pb.n, g*per, min((g+1)*per, pb.panels), scratch)
 		}
 	}
-	return func() { p.pool.run(strips*groups, 1, body) }
+	return func() { p.pool.run(blocks*groups, 1, body) }
 }
 
 // planConvGEMM returns a function computing a regular convolution as a
@@ -204,22 +218,23 @@ func planConvGEMM(p *planner, g *convGeom, pb *packedB, e *epilogue, in, out []f
 		return planGEMM(p, m, k, in, pb, e, out)
 	}
 	ep := newGemmEpilogue(e, pb.panels)
-	strips := (m + mr - 1) / mr
-	p.need(2*mr*k + mr*nr)
+	bs := blockStrips * mr
+	blocks := (m + bs - 1) / bs
+	p.need(bs*k + mr*k + mr*nr)
 	ks := p.ks
 	body := func(w, lo, hi int) {
 		scratch := p.pool.scratch[w]
-		buf, rest := scratch[:mr*k], scratch[mr*k:]
-		for s := lo; s < hi; s++ {
-			r0 := s * mr
-			rows := min(mr, m-r0)
+		buf, rest := scratch[:bs*k], scratch[bs*k:]
+		for blk := lo; blk < hi; blk++ {
+			r0 := blk * bs
+			rows := min(bs, m-r0)
 			for r := range rows {
 				im2colRow(g, in, r0+r, buf[r*k:(r+1)*k])
 			}
-			gemmStrip(ks, rows, k, buf, k, pb, ep, out[r0*g.cout:], g.cout, 0, pb.panels, rest)
+			gemmBlock(ks, rows, k, buf, k, pb, ep, out[r0*g.cout:], g.cout, 0, pb.panels, rest)
 		}
 	}
-	return func() { p.pool.run(strips, 4, body) }
+	return func() { p.pool.run(blocks, 1, body) }
 }
 
 // im2colRow gathers the receptive field of output pixel row (b, oy, ox

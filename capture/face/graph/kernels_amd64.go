@@ -9,7 +9,7 @@ import (
 )
 
 //go:noescape
-func gemm6x16AVX2(k int, a *float32, lda int, b *float32, c *float32, ldc int, bias *float32, alpha *float32, cols int, mode int)
+func gemm6x16AVX2(k int, a *float32, lda int, b *float32, c *float32, ldc int, bias *float32, alpha *float32, cols int, mode int, strips int)
 
 //go:noescape
 func dwRowAVX2(out *float32, in *float32, offs *int, ntaps int, w *float32, bias *float32, c int, npix int, step int)
@@ -36,17 +36,21 @@ func avx2Kernels() *kernelSet {
 }
 
 // gemmAVX2 checks the bounds the assembly relies on, then runs it.
-func gemmAVX2(k int, a []float32, lda int, b []float32, c []float32, ldc int, bias, alpha []float32, cols int, act actKind) {
-	if k <= 0 || cols <= 0 || cols > nr {
-		gemm6x16Go(k, a, lda, b, c, ldc, bias, alpha, cols, act)
+func gemmAVX2(k int, a []float32, lda int, b []float32, c []float32, ldc int, bias, alpha []float32, cols int, act actKind, strips int) {
+	if strips <= 0 {
 		return
 	}
-	_ = a[(mr-1)*lda+k-1]
+	if k <= 0 || cols <= 0 || cols > nr {
+		gemm6x16Go(k, a, lda, b, c, ldc, bias, alpha, cols, act, strips)
+		return
+	}
+	rows := strips * mr
+	_ = a[(rows-1)*lda+k-1]
 	_ = b[k*nr-1]
-	_ = c[(mr-1)*ldc+cols-1]
+	_ = c[(rows-1)*ldc+cols-1]
 	_ = bias[nr-1]
 	_ = alpha[nr-1]
-	gemm6x16AVX2(k, &a[0], lda, &b[0], &c[0], ldc, &bias[0], &alpha[0], cols, int(act))
+	gemm6x16AVX2(k, &a[0], lda, &b[0], &c[0], ldc, &bias[0], &alpha[0], cols, int(act), strips)
 }
 
 // dwRowAVX2Checked checks the bounds the assembly relies on, then runs it.

@@ -17,12 +17,16 @@ GLOBL maskTable<>(SB), RODATA|NOPTR, $64
 // PRELU applies y = max(x,0) + alpha·min(x,0) to acc with alpha at mem.
 #define PRELU(acc, mem) VMINPS Y14, acc, Y15; VMAXPS Y14, acc, acc; VFMADD231PS mem, Y15, acc
 
-// func gemm6x16AVX2(k int, a *float32, lda int, b *float32, c *float32, ldc int, bias *float32, alpha *float32, cols int, mode int)
+// func gemm6x16AVX2(k int, a *float32, lda int, b *float32, c *float32, ldc int, bias *float32, alpha *float32, cols int, mode int, strips int)
 // For r < 6 and j < cols (cols ≤ 16): C[r][j] = act(bias[j] + Σ_kk
 // A[r][kk]·B[kk][j]), B a packed panel of k rows of 16 floats; mode 0
 // none, 1 relu, 2 relu6, 3 prelu with slope alpha[j]. bias and alpha hold
 // 16 values. Columns ≥ cols of C are not written.
-TEXT ·gemm6x16AVX2(SB), NOSPLIT, $0-80
+//
+// strips > 0 repeats this for strips consecutive 6-row strips of A and C.
+// The a and c argument slots are advanced in place between strips.
+TEXT ·gemm6x16AVX2(SB), NOSPLIT, $0-88
+strip:
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -184,8 +188,7 @@ store:
 	VMOVUPS Y9, 32(R12)(R11*1)
 	VMOVUPS Y10, (R12)(R11*2)
 	VMOVUPS Y11, 32(R12)(R11*2)
-	VZEROUPPER
-	RET
+	JMP     nextstrip
 
 masked:
 	// Y12: mask of the first 8 columns, Y13: of the next 8.
@@ -216,6 +219,16 @@ secondhalf:
 	VMASKMOVPS Y9, Y13, 32(R12)(R11*1)
 	VMASKMOVPS Y10, Y12, (R12)(R11*2)
 	VMASKMOVPS Y11, Y13, 32(R12)(R11*2)
+
+nextstrip:
+	MOVQ  lda+16(FP), AX
+	IMULQ $24, AX           // 6 rows × 4 bytes
+	ADDQ  AX, a+8(FP)
+	MOVQ  ldc+40(FP), AX
+	IMULQ $24, AX
+	ADDQ  AX, c+32(FP)
+	DECQ  strips+80(FP)
+	JG    strip
 	VZEROUPPER
 	RET
 

@@ -38,15 +38,16 @@ func TestKernelsAgree(t *testing.T) {
 			for _, cols := range []int{1, 5, 8, 9, 15, 16} {
 				for _, act := range []actKind{actNone, actRelu, actRelu6, actPrelu} {
 					t.Run(fmt.Sprintf("%s/gemm/k=%d/cols=%d/act=%d", ks.name, k, cols, act), func(t *testing.T) {
+						const strips = 2
 						lda, ldc := k+3, nr+5
-						a, b, bias, alpha := randSlice(r, mr*lda), randSlice(r, k*nr), randSlice(r, nr), randSlice(r, nr)
+						a, b, bias, alpha := randSlice(r, strips*mr*lda), randSlice(r, k*nr), randSlice(r, nr), randSlice(r, nr)
 						for i := range a {
 							a[i] *= 4
 						}
-						got := randSlice(r, mr*ldc)
+						got := randSlice(r, strips*mr*ldc)
 						want := append([]float32(nil), got...)
-						ks.gemm(k, a, lda, b, got, ldc, bias, alpha, cols, act)
-						for i := range mr {
+						ks.gemm(k, a, lda, b, got, ldc, bias, alpha, cols, act, strips)
+						for i := range strips * mr {
 							for j := range cols {
 								s := float64(0)
 								for kk := range k {

@@ -10,8 +10,8 @@ import (
 // kernelSet holds the hot inner loops, chosen once per Session.
 type kernelSet struct {
 	name string
-	// gemm computes one mr×nr tile (see gemm6x16Go).
-	gemm  func(k int, a []float32, lda int, b []float32, c []float32, ldc int, bias, alpha []float32, cols int, act actKind)
+	// gemm computes strips mr×nr tiles down one panel (see gemm6x16Go).
+	gemm  func(k int, a []float32, lda int, b []float32, c []float32, ldc int, bias, alpha []float32, cols int, act actKind, strips int)
 	dwRow func(out, in []float32, offs []int, w, bias []float32, c, npix, step int)
 	// act applies e's activation to a rows×cols block (stride ldc) whose
 	// first column is channel col0.
