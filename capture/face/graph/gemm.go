@@ -86,6 +86,24 @@ func maxIntoGo(dst, src []float32) {
 	}
 }
 
+// gemvGo computes one row against one panel: c[j] = act(bias[j] +
+// Σ_kk a[kk]·b[kk*nr+j]) for j < cols.
+func gemvGo(k int, a, b, c, bias, alpha []float32, cols int, act actKind) {
+	var acc [nr]float32
+	a, b = a[:k], b[:k*nr]
+	for kk, av := range a {
+		bv := (*[nr]float32)(b[kk*nr:])
+		for j := range nr {
+			acc[j] += av * bv[j]
+		}
+	}
+	row := c[:cols]
+	for j := range row {
+		row[j] = acc[j] + bias[j]
+	}
+	applyAct(&epilogue{act: act, alpha: alpha}, row, 1, cols, cols, 0)
+}
+
 // applyAct applies the activation to a rows×cols block of c (stride ldc)
 // whose first column is output channel col0.
 func applyAct(e *epilogue, c []float32, rows, cols, ldc, col0 int) {
@@ -121,22 +139,10 @@ func applyAct(e *epilogue, c []float32, rows, cols, ldc, col0 int) {
 
 // gemmBlock computes rows [0, rows) of C for panels [p0, p1): a is the
 // block of A (stride lda), c the block of C (stride ldc). Whole mr-row
-// strips go to the kernel in one call per panel; a partial last strip goes
-// through the worker's scratch so the kernel always sees mr rows.
-func gemmBlock(ks *kernelSet, rows int, k int, a []float32, lda int, pb *packedB, ep *gemmEpilogue, c []float32, ldc int, p0, p1 int, scratch []float32) {
+// strips go to the kernel in one call per panel; the rows of a partial
+// last strip go one by one through the gemv kernel.
+func gemmBlock(ks *kernelSet, rows int, k int, a []float32, lda int, pb *packedB, ep *gemmEpilogue, c []float32, ldc int, p0, p1 int) {
 	strips := rows / mr
-	rest := rows - strips*mr
-	var pad []float32
-	if rest > 0 {
-		// Copy the partial strip into a zero-padded mr×k block.
-		pad = scratch[:mr*k]
-		clear(pad[rest*k:])
-		for r := range rest {
-			copy(pad[r*k:(r+1)*k], a[(strips*mr+r)*lda:][:k])
-		}
-		scratch = scratch[mr*k:]
-	}
-	tile := scratch[:mr*nr]
 	for p := p0; p < p1; p++ {
 		cols := min(nr, pb.n-p*nr)
 		bias := ep.bias[p*nr : (p+1)*nr]
@@ -147,12 +153,8 @@ func gemmBlock(ks *kernelSet, rows int, k int, a []float32, lda int, pb *packedB
 		if strips > 0 {
 			ks.gemm(k, a, lda, pb.panel(p), c[p*nr:], ldc, bias, alpha, cols, ep.act, strips)
 		}
-		if rest > 0 {
-			ks.gemm(k, pad, k, pb.panel(p), tile, nr, bias, alpha, cols, ep.act, 1)
-			for r := range rest {
-				off := (strips*mr+r)*ldc + p*nr
-				copy(c[off:off+cols], tile[r*nr:r*nr+cols])
-			}
+		for r := strips * mr; r < rows; r++ {
+			ks.gemv(k, a[r*lda:], pb.panel(p), c[r*ldc+p*nr:], bias, alpha, cols, ep.act)
 		}
 	}
 }
@@ -194,14 +196,12 @@ func planGEMM(p *planner, m, k int, a []float32, pb *packedB, e *epilogue, c []f
 		groups = min(pb.panels, p.workers)
 	}
 	per := (pb.panels + groups - 1) / groups
-	p.need(mr*k + mr*nr)
 	ks := p.ks
-	body := func(w, lo, hi int) {
-		scratch := p.pool.scratch[w]
+	body := func(_, lo, hi int) {
 		for item := lo; item < hi; item++ {
 			blk, g := item/groups, item%groups
 			r0 := blk * bs
-			gemmBlock(ks, min(bs, m-r0), k, a[r0*k:], k, pb, ep, c[r0*pb.n:], pb.n, g*per, min((g+1)*per, pb.panels), scratch)
+			gemmBlock(ks, min(bs, m-r0), k, a[r0*k:], k, pb, ep, c[r0*pb.n:], pb.n, g*per, min((g+1)*per, pb.panels))
 		}
 	}
 	return func() { p.pool.run(blocks*groups, 1, body) }
@@ -220,18 +220,17 @@ func planConvGEMM(p *planner, g *convGeom, pb *packedB, e *epilogue, in, out []f
 	ep := newGemmEpilogue(e, pb.panels)
 	bs := blockStrips * mr
 	blocks := (m + bs - 1) / bs
-	p.need(bs*k + mr*k + mr*nr)
+	p.need(bs * k)
 	ks := p.ks
 	body := func(w, lo, hi int) {
-		scratch := p.pool.scratch[w]
-		buf, rest := scratch[:bs*k], scratch[bs*k:]
+		buf := p.pool.scratch[w][:bs*k]
 		for blk := lo; blk < hi; blk++ {
 			r0 := blk * bs
 			rows := min(bs, m-r0)
 			for r := range rows {
 				im2colRow(g, in, r0+r, buf[r*k:(r+1)*k])
 			}
-			gemmBlock(ks, rows, k, buf, k, pb, ep, out[r0*g.cout:], g.cout, 0, pb.panels, rest)
+			gemmBlock(ks, rows, k, buf, k, pb, ep, out[r0*g.cout:], g.cout, 0, pb.panels)
 		}
 	}
 	return func() { p.pool.run(blocks, 1, body) }

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io/fs"
 	"math"
 	"os"
@@ -207,5 +209,82 @@ func TestNoAllocAfterWarmup(t *testing.T) {
 				t.Errorf("%v allocations per run after warm-up", allocs)
 			}
 		})
+	}
+}
+
+// TestConcurrentSessions runs two Sessions of one Model at once; with
+// -race this checks that Sessions share nothing mutable.
+func TestConcurrentSessions(t *testing.T) {
+	m, err := Load(assets.Models(), "liveness")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := inputValues(concrete(m.Inputs()[0].Shape, 1), 0, 1)
+	want, err := m.NewSession().RunTensors(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			s := m.NewSession()
+			defer s.Close()
+			for range 5 {
+				got, err := s.RunTensors(x)
+				if err != nil {
+					errs <- err
+					return
+				}
+				for i, v := range got[0].Data {
+					if v != want[0].Data[i] {
+						errs <- fmt.Errorf("value %d: %v, want %v", i, v, want[0].Data[i])
+						return
+					}
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestRunErrors checks the errors Run returns for bad inputs.
+func TestRunErrors(t *testing.T) {
+	m, err := Load(assets.Models(), "liveness")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := m.NewSession()
+	tests := []struct {
+		name   string
+		inputs map[string]*Tensor
+	}{
+		{"missing", map[string]*Tensor{}},
+		{"unknown name", map[string]*Tensor{"nope": NewTensor(1, 32, 32, 3)}},
+		{"wrong size", map[string]*Tensor{"conv2d_1_input": NewTensor(1, 31, 32, 3)}},
+		{"wrong rank", map[string]*Tensor{"conv2d_1_input": NewTensor(32, 32, 3)}},
+		{"short data", map[string]*Tensor{"conv2d_1_input": {Shape: []int{1, 32, 32, 3}, Data: make([]float32, 5)}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := s.Run(tc.inputs); !errors.Is(err, ErrInput) {
+				t.Errorf("error %v, want ErrInput", err)
+			}
+		})
+	}
+	res, err := s.Run(map[string]*Tensor{"conv2d_1_input": NewTensor(1, 32, 32, 3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res["activation_6"] == nil || res["Identity"] != res["activation_6"] || s.Output("activation_6") != res["Identity"] {
+		t.Errorf("outputs not reachable by node name and signature key: %v", res)
+	}
+	s.Close()
+	if _, err := s.RunTensors(NewTensor(1, 32, 32, 3)); !errors.Is(err, ErrClosed) {
+		t.Errorf("run after close: %v, want ErrClosed", err)
 	}
 }

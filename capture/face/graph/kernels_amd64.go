@@ -23,6 +23,9 @@ func maxIntoAVX2(dst *float32, src *float32, n int)
 //go:noescape
 func addAVX2(dst *float32, a *float32, b *float32, n int)
 
+//go:noescape
+func gemv16AVX2(k int, a *float32, b *float32, c *float32, bias *float32, alpha *float32, cols int, mode int)
+
 // bestKernels returns the AVX2+FMA kernels when the CPU has them.
 func bestKernels() *kernelSet {
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
@@ -32,7 +35,7 @@ func bestKernels() *kernelSet {
 }
 
 func avx2Kernels() *kernelSet {
-	return &kernelSet{name: "avx2", gemm: gemmAVX2, dwRow: dwRowAVX2Checked, act: actAVX2, vmax: maxIntoAVX2Checked, vadd: addAVX2Checked}
+	return &kernelSet{name: "avx2", gemm: gemmAVX2, dwRow: dwRowAVX2Checked, act: actAVX2, vmax: maxIntoAVX2Checked, vadd: addAVX2Checked, gemv: gemvAVX2}
 }
 
 // gemmAVX2 checks the bounds the assembly relies on, then runs it.
@@ -99,4 +102,18 @@ func addAVX2Checked(dst, a, b []float32) {
 	_ = a[len(dst)-1]
 	_ = b[len(dst)-1]
 	addAVX2(&dst[0], &a[0], &b[0], len(dst))
+}
+
+// gemvAVX2 checks the bounds the assembly relies on, then runs it.
+func gemvAVX2(k int, a, b, c, bias, alpha []float32, cols int, act actKind) {
+	if k <= 0 || cols <= 0 || cols > nr {
+		gemvGo(k, a, b, c, bias, alpha, cols, act)
+		return
+	}
+	_ = a[k-1]
+	_ = b[k*nr-1]
+	_ = c[cols-1]
+	_ = bias[nr-1]
+	_ = alpha[nr-1]
+	gemv16AVX2(k, &a[0], &b[0], &c[0], &bias[0], &alpha[0], cols, int(act))
 }

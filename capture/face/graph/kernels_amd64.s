@@ -630,3 +630,69 @@ add1:
 adddone:
 	VZEROUPPER
 	RET
+
+// func gemv16AVX2(k int, a *float32, b *float32, c *float32, bias *float32, alpha *float32, cols int, mode int)
+// One row: c[j] = act(bias[j] + Σ_kk a[kk]·b[kk*16+j]) for j < cols. The
+// sum runs in k order, as tfjs sums, so results round the same way.
+TEXT ·gemv16AVX2(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	TESTQ  CX, CX
+	JZ     gvsum
+gv1:
+	VBROADCASTSS (SI), Y8
+	VFMADD231PS  (DI), Y8, Y0
+	VFMADD231PS  32(DI), Y8, Y1
+	ADDQ         $4, SI
+	ADDQ         $64, DI
+	DECQ         CX
+	JNZ          gv1
+gvsum:
+	MOVQ   bias+32(FP), BX
+	MOVQ   alpha+40(FP), R12
+	MOVQ   mode+56(FP), R11
+	VADDPS (BX), Y0, Y0
+	VADDPS 32(BX), Y1, Y1
+	VXORPS Y14, Y14, Y14
+	CMPQ   R11, $0
+	JEQ    gvstore
+	CMPQ   R11, $3
+	JEQ    gvprelu
+	VMAXPS Y14, Y0, Y0
+	VMAXPS Y14, Y1, Y1
+	CMPQ   R11, $2
+	JNE    gvstore
+	MOVL         $0x40c00000, AX // 6.0f
+	MOVL         AX, X15
+	VBROADCASTSS X15, Y15
+	VMINPS       Y15, Y0, Y0
+	VMINPS       Y15, Y1, Y1
+	JMP          gvstore
+gvprelu:
+	PRELU(Y0, (R12))
+	PRELU(Y1, 32(R12))
+gvstore:
+	MOVQ    c+24(FP), DX
+	MOVQ    cols+48(FP), R13
+	LEAQ    maskTable<>(SB), AX
+	MOVQ    R13, BX
+	CMPQ    BX, $8
+	JLE     gvfirst
+	MOVQ    $8, BX
+gvfirst:
+	NEGQ    BX
+	VMOVUPS 32(AX)(BX*4), Y12
+	MOVQ    R13, BX
+	SUBQ    $8, BX
+	JGE     gvsecond
+	XORQ    BX, BX
+gvsecond:
+	NEGQ       BX
+	VMOVUPS    32(AX)(BX*4), Y13
+	VMASKMOVPS Y0, Y12, (DX)
+	VMASKMOVPS Y1, Y13, 32(DX)
+	VZEROUPPER
+	RET

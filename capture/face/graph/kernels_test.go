@@ -71,6 +71,20 @@ func TestKernelsAgree(t *testing.T) {
 				}
 			}
 		}
+		for _, k := range []int{0, 1, 3, 4, 9, 300} {
+			for _, cols := range []int{1, 8, 9, 16} {
+				t.Run(fmt.Sprintf("%s/gemv/k=%d/cols=%d", ks.name, k, cols), func(t *testing.T) {
+					a, b, bias, alpha := randSlice(r, k), randSlice(r, k*nr), randSlice(r, nr), randSlice(r, nr)
+					for _, act := range []actKind{actNone, actRelu, actRelu6, actPrelu} {
+						got, want := randSlice(r, nr), make([]float32, nr)
+						copy(want, got)
+						ks.gemv(k, a, b, got, bias, alpha, cols, act)
+						ref.gemv(k, a, b, want, bias, alpha, cols, act)
+						closeSlices(t, got, want, 1e-4)
+					}
+				})
+			}
+		}
 		for _, c := range []int{1, 7, 8, 13, 32, 40, 100} {
 			t.Run(fmt.Sprintf("%s/dwRow/c=%d", ks.name, c), func(t *testing.T) {
 				const npix, taps = 5, 9

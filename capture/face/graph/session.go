@@ -20,12 +20,14 @@ type kernelSet struct {
 	vmax func(dst, src []float32)
 	// vadd sets dst[i] = a[i] + b[i].
 	vadd func(dst, a, b []float32)
+	// gemv computes one row of C for one panel (see gemvGo).
+	gemv func(k int, a, b, c, bias, alpha []float32, cols int, act actKind)
 }
 
 // genericKernels is the pure-Go kernel set, used where no assembly applies
 // and by the tests to check the assembly against it.
 func genericKernels() *kernelSet {
-	return &kernelSet{name: "go", gemm: gemm6x16Go, dwRow: dwRowGo, act: applyAct, vmax: maxIntoGo, vadd: addGo}
+	return &kernelSet{name: "go", gemm: gemm6x16Go, dwRow: dwRowGo, act: applyAct, vmax: maxIntoGo, vadd: addGo, gemv: gemvGo}
 }
 
 // planner collects what a Session's plan needs.
@@ -49,6 +51,7 @@ type pool struct {
 	workers int
 	jobs    []chan job
 	wg      sync.WaitGroup
+	once    sync.Once
 	scratch [][]float32
 }
 
@@ -87,13 +90,16 @@ func (p *pool) run(n, grain int, fn func(w, lo, hi int)) {
 }
 
 func (p *pool) close() {
-	for _, ch := range p.jobs[1:] {
-		close(ch)
-	}
+	p.once.Do(func() {
+		for _, ch := range p.jobs[1:] {
+			close(ch)
+		}
+	})
 }
 
 // Session runs a Model with buffers it owns. Use one Session per
-// goroutine; Close it to stop its worker goroutines.
+// goroutine; Close it to stop its worker goroutines (they also stop once
+// an unclosed Session is garbage collected).
 type Session struct {
 	m       *Model
 	ks      *kernelSet
@@ -227,6 +233,9 @@ func (s *Session) plan(inputs []*Tensor) error {
 	}
 	if s.pool == nil {
 		s.pool = newPool(s.workers)
+		// The workers reference the pool, not the Session: stop them when
+		// a Session that was never closed becomes unreachable.
+		runtime.AddCleanup(s, (*pool).close, s.pool)
 	}
 	p := &planner{ks: s.ks, pool: s.pool, workers: s.workers}
 	tensors := make([]*Tensor, len(m.values))
