@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,7 +20,7 @@ import (
 
 // Config says which camera to open and how.
 type Config struct {
-	// Device is the device node; "" means /dev/video0.
+	// Device is the device node; "" means the first camera List finds.
 	Device string
 	// Format forces a pixel format (see ParseFormat); "" chooses.
 	Format string
@@ -44,9 +45,6 @@ type Config struct {
 }
 
 func (c Config) withDefaults() Config {
-	if c.Device == "" {
-		c.Device = "/dev/video0"
-	}
 	if c.Buffers <= 0 {
 		c.Buffers = 4
 	}
@@ -130,10 +128,20 @@ func openWith(cfg Config, open openFunc) (*Camera, error) {
 	if err != nil {
 		return nil, err
 	}
+	if info.Device != "" {
+		cfg.Device = info.Device // reopen the same device after an unplug
+	}
 	return &Camera{cfg: cfg, open: open, ring: capture.NewRing(cfg.RingSize), info: info, st: st}, nil
 }
 
 func openWebcam(cfg Config) (stream, Info, error) {
+	if cfg.Device == "" {
+		dev, err := firstCamera()
+		if err != nil {
+			return nil, Info{}, err
+		}
+		cfg.Device = dev
+	}
 	cc, err := ParseFormat(cfg.Format)
 	if err != nil {
 		return nil, Info{}, fmt.Errorf("open camera %s: %w", cfg.Device, err)
@@ -171,6 +179,25 @@ func openWebcam(cfg Config) (stream, Info, error) {
 	}
 	ok = true
 	return cam, info, nil
+}
+
+// firstCamera returns the first capture device that opens.
+func firstCamera() (string, error) {
+	devs, err := List()
+	if err != nil {
+		return "", err
+	}
+	var reasons []string
+	for _, d := range devs {
+		if d.Error == "" {
+			return d.Path, nil
+		}
+		reasons = append(reasons, d.Error)
+	}
+	if len(reasons) > 0 {
+		return "", fmt.Errorf("open camera: no camera opens: %s", strings.Join(reasons, "; "))
+	}
+	return "", fmt.Errorf("open camera: %w: no cameras found (plug one in, or use --recording DIR)", capture.ErrNoDevice)
 }
 
 // Info returns the device and the format in force.

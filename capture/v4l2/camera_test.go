@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -285,5 +286,15 @@ func TestOpenMissingDevice(t *testing.T) {
 	devs, err := listGlob(t.TempDir() + "/video*")
 	if err != nil || len(devs) != 0 {
 		t.Fatalf("listGlob of an empty folder = %v, %v", devs, err)
+	}
+}
+
+func TestOpenFirstCameraNone(t *testing.T) {
+	if devs, _ := List(); len(devs) > 0 {
+		t.Skip("this machine has cameras")
+	}
+	_, err := Open(Config{})
+	if !errors.Is(err, capture.ErrNoDevice) || !strings.Contains(err.Error(), "no cameras found") {
+		t.Fatalf("Open with no device and no cameras = %v", err)
 	}
 }

@@ -96,6 +96,16 @@ func TestVMVividEnumeration(t *testing.T) {
 		t.Errorf("first format %s, want YUYV (vivid has no MJPEG)", d.Formats[0].FourCC)
 	}
 	t.Logf("YUYV sizes: %v", d.Formats[0].Sizes)
+
+	// With no device configured, Open takes the first camera.
+	cam, err := Open(Config{Size: Size{640, 480}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cam.Close()
+	if got := cam.Info().Device; got != dev {
+		t.Errorf("Open without a device took %s, want %s", got, dev)
+	}
 }
 
 func TestVMVividFormats(t *testing.T) {
@@ -201,6 +211,61 @@ func TestVMVividBusy(t *testing.T) {
 		t.Fatalf("second Open = %v, want ErrDeviceBusy naming %s", err, dev)
 	}
 	t.Logf("error: %v", err)
+}
+
+// TestVMVividUnplug disconnects vivid (its "Disconnect" control simulates a
+// USB unplug), then reloads the driver, which brings /dev/video0 back.
+func TestVMVividUnplug(t *testing.T) {
+	dev := vmEnv(t, "KYCTERM_VIVID")
+	cam, err := Open(Config{Device: dev, Format: "yuyv", Size: Size{320, 180}, ReopenInterval: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cam.Close()
+	if err := cam.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	readFrames(t, cam, 2, 30*time.Second)
+
+	if err := vmtest.PressControl(dev, "Disconnect", 1); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for {
+		_, err := cam.Next(ctx)
+		if errors.Is(err, capture.ErrDisconnected) {
+			t.Logf("event: %v", err)
+			break
+		}
+		if err != nil && !capture.IsTransient(err) {
+			t.Fatalf("waiting for the disconnect event: %v", err)
+		}
+	}
+	// The device comes back: reload the driver (the source closed its
+	// handle, so the module is free).
+	var out []byte
+	for i := 0; ; i++ {
+		out, err = exec.Command("rmmod", "vivid").CombinedOutput()
+		if err == nil {
+			break
+		}
+		if i == 20 {
+			t.Fatalf("rmmod vivid: %v %s", err, out)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	if out, err := exec.Command("modprobe", "vivid", "n_devs=1", "node_types=0x1").CombinedOutput(); err != nil {
+		t.Fatalf("modprobe vivid: %v %s", err, out)
+	}
+	frames := readFrames(t, cam, 2, 60*time.Second)
+	if st := cam.Stats(); st.Reopens != 1 {
+		t.Errorf("reopens %d, want 1", st.Reopens)
+	}
+	if frames[1].Image.Bounds().Dx() != 320 {
+		t.Errorf("frame after reopen is %v", frames[1].Image.Bounds())
+	}
 }
 
 // startFeeder runs the feeder on the loopback device and waits until the

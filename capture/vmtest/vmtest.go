@@ -204,3 +204,46 @@ func OpenOutput(dev string, w, h, maxFrame int) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// queryCtrl is struct v4l2_queryctrl (68 bytes).
+type queryCtrl struct {
+	ID, Type                             uint32
+	Name                                 [32]byte
+	Minimum, Maximum, Step, DefaultValue int32
+	Flags                                uint32
+	_                                    [2]uint32
+}
+
+const (
+	vidiocQueryCtrl  = 0xc0445624 // _IOWR('V', 36, struct v4l2_queryctrl)
+	vidiocSCtrl      = 0xc008561c // _IOWR('V', 28, struct v4l2_control)
+	ctrlFlagNextCtrl = 0x80000000
+)
+
+// PressControl finds the control called name on dev (in any control class)
+// and sets it to value; for a button control, value 1 presses it.
+func PressControl(dev, name string, value int32) error {
+	f, err := os.OpenFile(dev, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	q := queryCtrl{ID: ctrlFlagNextCtrl}
+	for {
+		if _, _, e := unix.Syscall(unix.SYS_IOCTL, f.Fd(), vidiocQueryCtrl, uintptr(unsafe.Pointer(&q))); e != 0 {
+			return fmt.Errorf("%s has no control %q", dev, name)
+		}
+		if string(bytes.TrimRight(q.Name[:], "\x00")) == name {
+			break
+		}
+		q = queryCtrl{ID: q.ID | ctrlFlagNextCtrl}
+	}
+	ctl := struct {
+		ID    uint32
+		Value int32
+	}{q.ID, value}
+	if _, _, e := unix.Syscall(unix.SYS_IOCTL, f.Fd(), vidiocSCtrl, uintptr(unsafe.Pointer(&ctl))); e != 0 {
+		return fmt.Errorf("set control %q on %s: %w", name, dev, e)
+	}
+	return nil
+}

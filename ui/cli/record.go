@@ -115,21 +115,6 @@ func runRecord(ctx context.Context, app *App, o recordOptions) error {
 	if err != nil {
 		return UsageError(err)
 	}
-	if cfg.Device == "" {
-		devs, err := v4l2.List()
-		if err != nil {
-			return InputError(err)
-		}
-		for _, d := range devs {
-			if d.Error == "" {
-				cfg.Device = d.Path
-				break
-			}
-		}
-		if cfg.Device == "" {
-			return InputError(fmt.Errorf("record: %w: no cameras found (see kycterm devices)", capture.ErrNoDevice))
-		}
-	}
 	// Refuse a used folder before the camera turns on.
 	if entries, err := os.ReadDir(o.out); err == nil && len(entries) > 0 {
 		return UsageError(fmt.Errorf("record: %s: %w: choose a new folder", o.out, recording.ErrNotEmpty))
