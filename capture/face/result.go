@@ -34,17 +34,17 @@ type Iris struct {
 type Quality struct {
 	// Size is the face's size (the mesh's inter-temple span times two,
 	// roughly the head's width) as a fraction of the image's shorter side.
-	Size float64
+	Size float64 `json:"size"`
 	// Offset is the distance of the face's centre from the image centre,
 	// as a fraction of the image's shorter side.
-	Offset float64
+	Offset float64 `json:"offset"`
 	// Brightness is the mean luma of the face, 0–255.
-	Brightness float64
+	Brightness float64 `json:"brightness"`
 	// Saturated is the fraction of face pixels at or near full white.
-	Saturated float64
+	Saturated float64 `json:"saturated"`
 	// Sharpness is the variance of the Laplacian of the face's luma,
 	// measured on the 192×192 aligned face crop (0–255 scale).
-	Sharpness float64
+	Sharpness float64 `json:"sharpness"`
 }
 
 // Face is one face found in a frame.
