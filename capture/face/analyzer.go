@@ -117,7 +117,7 @@ func NewAnalyzer(models fs.FS, opts Options) (*Analyzer, error) {
 	for _, w := range []want{
 		{"blazeface-front", &a.det, []int{1, detectSize, detectSize, 3}, false},
 		{"facemesh", &a.mesh, []int{1, meshSize, meshSize, 3}, false},
-		{"iris", &a.iris, []int{1, irisSize, irisSize, 3}, a.opts.SkipIris},
+		{"iris", &a.iris, []int{2, irisSize, irisSize, 3}, a.opts.SkipIris},
 		{"antispoof", &a.spoof, []int{1, spoofSize, spoofSize, 3}, a.opts.SkipAntiSpoof},
 		{"liveness", &a.live, []int{1, liveSize, liveSize, 3}, a.opts.SkipLiveness},
 	} {
@@ -142,7 +142,7 @@ func NewAnalyzer(models fs.FS, opts Options) (*Analyzer, error) {
 	}
 	a.detIn = graph.NewTensor(1, detectSize, detectSize, 3)
 	a.meshIn = graph.NewTensor(1, meshSize, meshSize, 3)
-	a.irisIn = graph.NewTensor(1, irisSize, irisSize, 3)
+	a.irisIn = graph.NewTensor(2, irisSize, irisSize, 3)
 	a.spoofIn = graph.NewTensor(1, spoofSize, spoofSize, 3)
 	a.liveIn = graph.NewTensor(1, liveSize, liveSize, 3)
 	a.logits = make([]float32, len(a.anchors))
@@ -206,11 +206,11 @@ func (a *Analyzer) checkOutputs() error {
 	if m, f := a.mesh.Output("output_mesh"), a.mesh.Output("output_faceflag"); m == nil || f == nil || len(m.Data) != 3*NumLandmarks || len(f.Data) != 1 {
 		return fmt.Errorf("face mesh lacks output_mesh (1404) and output_faceflag (1): %w", ErrModel)
 	}
-	check := func(s *graph.Session, size, n int, name string) error {
+	check := func(s *graph.Session, batch, size, n int, name string) error {
 		if s == nil {
 			return nil
 		}
-		outs, err := s.RunTensors(graph.NewTensor(1, size, size, 3))
+		outs, err := s.RunTensors(graph.NewTensor(batch, size, size, 3))
 		if err != nil {
 			return fmt.Errorf("run %s: %w: %w", name, ErrModel, err)
 		}
@@ -219,13 +219,13 @@ func (a *Analyzer) checkOutputs() error {
 		}
 		return nil
 	}
-	if err := check(a.iris, irisSize, 3*irisPoints, "iris model"); err != nil {
+	if err := check(a.iris, 2, irisSize, 2*3*irisPoints, "iris model"); err != nil {
 		return err
 	}
-	if err := check(a.spoof, spoofSize, 1, "anti-spoofing model"); err != nil {
+	if err := check(a.spoof, 1, spoofSize, 1, "anti-spoofing model"); err != nil {
 		return err
 	}
-	return check(a.live, liveSize, 2, "liveness model")
+	return check(a.live, 1, liveSize, 2, "liveness model")
 }
 
 // Close stops the model sessions' workers. The Analyzer cannot be used

@@ -416,3 +416,27 @@ func TestFrameConversion(t *testing.T) {
 		t.Errorf("grey pixel %v not grey", g.pix[:3])
 	}
 }
+
+func TestTrackingFollowsAMovingFace(t *testing.T) {
+	a := newAnalyzer(t, Options{DetectEvery: 1000, SkipAntiSpoof: true, SkipLiveness: true})
+	img := faceCrop(portrait(t))
+	var x0 float64
+	for i := range 6 {
+		// The face moves 12 px right a frame on a 400×256 canvas.
+		r, err := a.Analyze(onCanvas(img, 400, 256, 12*i, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := one(t, r)
+		if i == 0 {
+			x0 = f.Box.X
+			continue
+		}
+		if r.Detected {
+			t.Errorf("frame %d re-detected while tracking", i)
+		}
+		if got := f.Box.X - x0; math.Abs(got-float64(12*i)) > 4 {
+			t.Errorf("frame %d: box moved %.1f px, want %d", i, got, 12*i)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package face
 
 import (
 	"image"
+	"image/color"
 	"math"
 	"testing"
 )
@@ -192,5 +193,19 @@ func TestSampleUprightsARotatedImage(t *testing.T) {
 	}
 	if mid, off := row(32), row(16); mid < 30 || off > 1 {
 		t.Errorf("middle row %.1f, row 16 %.1f: the bar is not level", mid, off)
+	}
+}
+
+func TestYCbCrToRGBMatchesStdlib(t *testing.T) {
+	for y := 0; y < 256; y += 3 {
+		for cb := 0; cb < 256; cb++ {
+			for cr := 0; cr < 256; cr += 5 {
+				r, g, b := ycbcrToRGB(uint8(y), uint8(cb), uint8(cr))
+				wr, wg, wb := color.YCbCrToRGB(uint8(y), uint8(cb), uint8(cr))
+				if r != wr || g != wg || b != wb {
+					t.Fatalf("(%d,%d,%d) → %d,%d,%d, want %d,%d,%d", y, cb, cr, r, g, b, wr, wg, wb)
+				}
+			}
+		}
 	}
 }

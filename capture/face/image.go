@@ -2,7 +2,6 @@ package face
 
 import (
 	"image"
-	"image/color"
 	"math"
 )
 
@@ -31,8 +30,7 @@ func (f *rgbFrame) load(img image.Image) {
 				xx := x + b.Min.X
 				yi := m.YOffset(xx, yy)
 				ci := m.COffset(xx, yy)
-				r, g, bl := color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
-				row[3*x], row[3*x+1], row[3*x+2] = r, g, bl
+				row[3*x], row[3*x+1], row[3*x+2] = ycbcrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
 			}
 		}
 	case *image.RGBA:
@@ -72,6 +70,27 @@ func (f *rgbFrame) load(img image.Image) {
 			}
 		}
 	}
+}
+
+// ycbcrToRGB converts JFIF YCbCr to RGB with the 16.16 fixed-point
+// arithmetic of image/color.YCbCrToRGB (same results), written so that it
+// inlines into the conversion loop.
+func ycbcrToRGB(y, cb, cr uint8) (uint8, uint8, uint8) {
+	yy := int32(y) * 0x10101
+	cb1 := int32(cb) - 128
+	cr1 := int32(cr) - 128
+	r := yy + 91881*cr1
+	g := yy - 22554*cb1 - 46802*cr1
+	b := yy + 116130*cb1
+	return clampFix(r), clampFix(g), clampFix(b)
+}
+
+// clampFix turns a 16.16 fixed-point value into a byte, clamped to 0–255.
+func clampFix(v int32) uint8 {
+	if uint32(v)&0xff000000 == 0 {
+		return uint8(v >> 16)
+	}
+	return uint8(^(v >> 31))
 }
 
 // region is a square, possibly rotated, part of the image in pixel units:

@@ -23,30 +23,35 @@ const (
 func irisFlip(eye int) bool { return eye == 1 }
 
 // refineEyes runs the iris model on both eyes' crops (aligned with the
-// face crop face), replaces the mesh's inner eye contours with the iris
-// model's where the eye faces the camera, and records the irises.
+// face crop face) in one batch of two, replaces the mesh's inner eye
+// contours with the iris model's where the eye faces the camera, and
+// records the irises.
 func (a *Analyzer) refineEyes(f *Face, face region) error {
 	eyes := eyeContours()
-	zn := (f.Landmarks[idxLeftEyeOuter].Z - f.Landmarks[idxRightEyeOuter].Z) / face.side * meshSize
-	var pts [irisPoints]Point
+	var regs [2]region
+	const plane = irisSize * irisSize * 3
 	for e, c := range eyes {
 		outer, inner := f.Landmarks[c.lower[0]], f.Landmarks[c.lower[8]]
 		width := math.Hypot(outer.X-inner.X, outer.Y-inner.Y)
-		r := region{cx: (outer.X + inner.X) / 2, cy: (outer.Y + inner.Y) / 2, side: irisScale * width, angle: face.angle}
-		if !(r.side > 1) {
+		regs[e] = region{cx: (outer.X + inner.X) / 2, cy: (outer.Y + inner.Y) / 2, side: irisScale * width, angle: face.angle}
+		if !(regs[e].side > 1) {
 			return nil
 		}
-		flip := irisFlip(e)
-		a.frame.sample(a.irisIn.Data, irisSize, r, flip, 1.0/255, 0)
-		outs, err := a.iris.RunTensors(a.irisIn)
-		if err != nil {
-			return fmt.Errorf("run iris model: %w", err)
-		}
-		raw := outs[0].Data
+		a.frame.sample(a.irisIn.Data[e*plane:(e+1)*plane], irisSize, regs[e], irisFlip(e), 1.0/255, 0)
+	}
+	outs, err := a.iris.RunTensors(a.irisIn)
+	if err != nil {
+		return fmt.Errorf("run iris model: %w", err)
+	}
+	zn := (f.Landmarks[idxLeftEyeOuter].Z - f.Landmarks[idxRightEyeOuter].Z) / face.side * meshSize
+	var pts [irisPoints]Point
+	for e, c := range eyes {
+		r := regs[e]
+		raw := outs[0].Data[e*3*irisPoints : (e+1)*3*irisPoints]
 		k := r.side / irisSize
 		for j := range pts {
 			u, v := float64(raw[3*j]), float64(raw[3*j+1])
-			if flip {
+			if irisFlip(e) {
 				u = irisSize - u
 			}
 			x, y := r.toImage(u, v, irisSize)
