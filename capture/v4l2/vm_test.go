@@ -428,9 +428,11 @@ func TestVMCLI(t *testing.T) {
 			t.Fatalf("vivid missing from %s", out)
 		}
 		table, err := exec.Command(bin, "devices").Output()
-		if err != nil || !strings.Contains(string(table), "* YUYV") {
+		if err != nil || !strings.Contains(string(table), "  YUYV  ") {
 			t.Fatalf("kycterm devices: %v\n%s", err, table)
 		}
+		lines := strings.Split(string(table), "\n")
+		t.Logf("kycterm devices (first lines):\n%s", strings.Join(lines[:min(8, len(lines))], "\n"))
 	})
 	t.Run("record and replay", func(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "rec")
@@ -440,6 +442,7 @@ func TestVMCLI(t *testing.T) {
 		if err := cmd.Run(); err != nil {
 			t.Fatalf("kycterm record: %v\n%s", err, stderr.String())
 		}
+		t.Logf("kycterm record said:\n%s", stderr.String())
 		if !strings.Contains(stderr.String(), "biometric") {
 			t.Errorf("no biometric-data warning:\n%s", stderr.String())
 		}

@@ -19,8 +19,9 @@ func newDevicesCmd(app *App) *cobra.Command {
 		Use:   "devices",
 		Short: "List cameras with their formats, sizes and rates",
 		Long: `Lists the V4L2 video capture devices (/dev/video*) with the pixel formats,
-frame sizes and frame rates each offers. Formats kycterm can read are marked
-with *. A device that cannot be opened is listed with the reason.`,
+frame sizes and highest frame rate of each size (--json has every rate).
+Formats kycterm cannot read are named on one line. A device that cannot be
+opened is listed with the reason.`,
 		Example: "  kycterm devices\n  kycterm devices --json",
 		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
@@ -62,15 +63,18 @@ func printDevices(w io.Writer, devs []v4l2.Device) {
 			fmt.Fprintf(w, "  (%s)", d.Bus)
 		}
 		fmt.Fprintln(w)
+		var others []string
 		for _, f := range d.Formats {
-			mark := " "
-			if f.Supported {
-				mark = "*"
+			if !f.Supported {
+				others = append(others, f.FourCC)
+				continue
 			}
-			fmt.Fprintf(w, "  %s %-4s  %-28s %s\n", mark, f.FourCC, truncate(f.Description, 28), sizeList(f.Sizes))
+			fmt.Fprintf(w, "  %-4s  %-24s %s\n", f.FourCC, truncate(f.Description, 24), sizeList(f.Sizes))
+		}
+		if len(others) > 0 {
+			fmt.Fprintf(w, "  not readable by kycterm: %s\n", strings.Join(others, " "))
 		}
 	}
-	fmt.Fprintln(w, "\n* kycterm can read this format")
 }
 
 func sizeList(sizes []v4l2.SizeRange) string {
@@ -80,12 +84,8 @@ func sizeList(sizes []v4l2.SizeRange) string {
 	parts := make([]string, 0, len(sizes))
 	for _, s := range sizes {
 		p := s.String()
-		if len(s.Rates) > 0 {
-			rates := make([]string, 0, len(s.Rates))
-			for _, r := range s.Rates {
-				rates = append(rates, strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", r), "0"), "."))
-			}
-			p += "@" + strings.Join(rates, "/")
+		if len(s.Rates) > 0 { // highest first
+			p += "@" + strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", s.Rates[0]), "0"), ".")
 		}
 		parts = append(parts, p)
 	}

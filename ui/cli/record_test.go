@@ -72,11 +72,12 @@ func TestPrintDevices(t *testing.T) {
 			{FourCC: "YUYV", Description: "YUYV 4:2:2", Supported: true, Sizes: []v4l2.SizeRange{
 				{Min: v4l2.Size{Width: 640, Height: 480}, Max: v4l2.Size{Width: 640, Height: 480}, Rates: []float64{30, 14.99}}}},
 			{FourCC: "BA81", Description: "8-bit Bayer BGBG/GRGR"},
+			{FourCC: "GREY", Description: "8-bit Greyscale", Supported: true},
 		}},
 		{Path: "/dev/video2", Error: "open camera /dev/video2: permission denied"},
 	})
 	out := b.String()
-	for _, want := range []string{"/dev/video0  vivid  (platform:vivid-000)", "* YUYV", "640x480@30/14.99", "  BA81", "(sizes not listed)", "/dev/video2  cannot be read: open camera /dev/video2: permission denied"} {
+	for _, want := range []string{"/dev/video0  vivid  (platform:vivid-000)", "  YUYV  YUYV 4:2:2", "640x480@30\n", "not readable by kycterm: BA81\n", "GREY  8-bit Greyscale          (sizes not listed)", "/dev/video2  cannot be read: open camera /dev/video2: permission denied"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
