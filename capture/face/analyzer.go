@@ -238,6 +238,8 @@ func (a *Analyzer) Close() {
 			s.Close()
 		}
 	}
+	// The buffers hold the last frame's face; do not leave it in memory.
+	clear(a.frame.pix)
 	a.closed = true
 }
 
@@ -263,6 +265,8 @@ func (a *Analyzer) Analyze(img image.Image) (Result, error) {
 		return Result{}, fmt.Errorf("analyse %dx%d image: %w", b.Dx(), b.Dy(), ErrImage)
 	}
 	a.frame.load(img)
+	// Keep no reference to the customer's picture past this call.
+	defer a.frame.release()
 	res := Result{Width: a.frame.w, Height: a.frame.h}
 
 	var faces []Face
@@ -561,6 +565,7 @@ func (a *Analyzer) frameBrightness() float64 {
 	var sum float64
 	var n int
 	for y := sy / 2; y < f.h; y += sy {
+		f.rows(y, y+1)
 		for x := sx / 2; x < f.w; x += sx {
 			p := f.pix[3*(y*f.w+x):]
 			sum += 0.299*float64(p[0]) + 0.587*float64(p[1]) + 0.114*float64(p[2])

@@ -368,6 +368,7 @@ func TestFrameConversion(t *testing.T) {
 	src := faceCrop(portrait(t))
 	var want rgbFrame
 	want.load(src)
+	want.rows(0, want.h)
 	b := src.Bounds()
 	ycc := image.NewYCbCr(b, image.YCbCrSubsampleRatio444)
 	nrgba := image.NewNRGBA(b)
@@ -396,6 +397,7 @@ func TestFrameConversion(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var f rgbFrame
 			f.load(tc.img)
+			f.rows(0, f.h)
 			ob := tc.img.Bounds()
 			for y := 0; y < f.h; y++ {
 				for x := 0; x < f.w; x++ {
@@ -410,8 +412,35 @@ func TestFrameConversion(t *testing.T) {
 			}
 		})
 	}
+	// Subsampled chroma, from odd origins: every pixel matches the
+	// standard library's own conversion.
+	for _, ratio := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio440} {
+		full := image.NewYCbCr(image.Rect(3, 5, 70, 41), ratio)
+		for i := range full.Y {
+			full.Y[i] = uint8(i * 7)
+		}
+		for i := range full.Cb {
+			full.Cb[i], full.Cr[i] = uint8(i*13), uint8(i*29+5)
+		}
+		for _, img := range []image.Image{full, full.SubImage(image.Rect(4, 6, 69, 40))} {
+			var f rgbFrame
+			f.load(img)
+			f.rows(0, f.h)
+			ib := img.Bounds()
+			for y := 0; y < f.h; y++ {
+				for x := 0; x < f.w; x++ {
+					r, g, bl, _ := img.At(x+ib.Min.X, y+ib.Min.Y).RGBA()
+					p := f.pix[3*(y*f.w+x):]
+					if p[0] != uint8(r>>8) || p[1] != uint8(g>>8) || p[2] != uint8(bl>>8) {
+						t.Fatalf("%v %v: pixel (%d,%d) = %v, want %d,%d,%d", ratio, ib, x, y, p[:3], r>>8, g>>8, bl>>8)
+					}
+				}
+			}
+		}
+	}
 	var g rgbFrame
 	g.load(gray)
+	g.rows(0, 1)
 	if g.pix[0] != g.pix[1] || g.pix[1] != g.pix[2] {
 		t.Errorf("grey pixel %v not grey", g.pix[:3])
 	}

@@ -66,6 +66,7 @@ func BenchmarkFrameLoad(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		f.load(ycc)
+		f.rows(0, f.h)
 	}
 }
 

@@ -5,69 +5,90 @@ import (
 	"math"
 )
 
-// rgbFrame is a frame converted once to packed 8-bit RGB, the form every
-// crop samples from. Its buffer is reused from frame to frame.
+// rgbFrame is a frame in packed 8-bit RGB, the form every crop samples
+// from. Rows are converted from the source image on first use, so a
+// tracked frame converts only the rows its face crops touch. Its buffers
+// are reused from frame to frame.
 type rgbFrame struct {
 	w, h int
+	src  image.Image
 	pix  []uint8 // 3 bytes a pixel, row-major
+	done []bool  // rows converted
 }
 
-// load converts img into f, reusing f's buffer when it is large enough.
+// load makes img the frame, reusing f's buffers when large enough.
 func (f *rgbFrame) load(img image.Image) {
 	b := img.Bounds()
-	f.w, f.h = b.Dx(), b.Dy()
+	f.src, f.w, f.h = img, b.Dx(), b.Dy()
 	n := 3 * f.w * f.h
 	if cap(f.pix) < n {
 		f.pix = make([]uint8, n)
 	}
 	f.pix = f.pix[:n]
-	switch m := img.(type) {
+	if cap(f.done) < f.h {
+		f.done = make([]bool, f.h)
+	}
+	f.done = f.done[:f.h]
+	clear(f.done)
+}
+
+// release drops the reference to the source image.
+func (f *rgbFrame) release() { f.src = nil }
+
+// rows makes sure rows [y0, y1) (clamped to the frame) are converted.
+func (f *rgbFrame) rows(y0, y1 int) {
+	for y := max(y0, 0); y < min(y1, f.h); y++ {
+		if !f.done[y] {
+			f.convertRow(y)
+			f.done[y] = true
+		}
+	}
+}
+
+// convertRow converts row y of the source image.
+func (f *rgbFrame) convertRow(y int) {
+	b := f.src.Bounds()
+	row := f.pix[3*y*f.w : 3*(y+1)*f.w]
+	yy := y + b.Min.Y
+	switch m := f.src.(type) {
 	case *image.YCbCr:
-		for y := 0; y < f.h; y++ {
-			row := f.pix[3*y*f.w:]
-			yy := y + b.Min.Y
-			for x := 0; x < f.w; x++ {
-				xx := x + b.Min.X
-				yi := m.YOffset(xx, yy)
-				ci := m.COffset(xx, yy)
-				row[3*x], row[3*x+1], row[3*x+2] = ycbcrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
-			}
+		// Chroma columns per luma column: 1, 1/2 or 1/4 by the ratio.
+		var hs int
+		switch m.SubsampleRatio {
+		case image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420:
+			hs = 1
+		case image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410:
+			hs = 2
+		}
+		ys := m.Y[m.YOffset(b.Min.X, yy):]
+		c0 := m.COffset(b.Min.X, yy) - b.Min.X>>hs
+		for x := 0; x < f.w; x++ {
+			ci := c0 + (x+b.Min.X)>>hs
+			row[3*x], row[3*x+1], row[3*x+2] = ycbcrToRGB(ys[x], m.Cb[ci], m.Cr[ci])
 		}
 	case *image.RGBA:
-		for y := 0; y < f.h; y++ {
-			src := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
-			row := f.pix[3*y*f.w:]
-			for x := 0; x < f.w; x++ {
-				row[3*x], row[3*x+1], row[3*x+2] = src[4*x], src[4*x+1], src[4*x+2]
-			}
+		src := m.Pix[m.PixOffset(b.Min.X, yy):]
+		for x := 0; x < f.w; x++ {
+			row[3*x], row[3*x+1], row[3*x+2] = src[4*x], src[4*x+1], src[4*x+2]
 		}
 	case *image.NRGBA:
-		for y := 0; y < f.h; y++ {
-			src := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
-			row := f.pix[3*y*f.w:]
-			for x := 0; x < f.w; x++ {
-				a := uint32(src[4*x+3])
-				row[3*x] = uint8(uint32(src[4*x]) * a / 255)
-				row[3*x+1] = uint8(uint32(src[4*x+1]) * a / 255)
-				row[3*x+2] = uint8(uint32(src[4*x+2]) * a / 255)
-			}
+		src := m.Pix[m.PixOffset(b.Min.X, yy):]
+		for x := 0; x < f.w; x++ {
+			a := uint32(src[4*x+3])
+			row[3*x] = uint8(uint32(src[4*x]) * a / 255)
+			row[3*x+1] = uint8(uint32(src[4*x+1]) * a / 255)
+			row[3*x+2] = uint8(uint32(src[4*x+2]) * a / 255)
 		}
 	case *image.Gray:
-		for y := 0; y < f.h; y++ {
-			src := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
-			row := f.pix[3*y*f.w:]
-			for x := 0; x < f.w; x++ {
-				v := src[x]
-				row[3*x], row[3*x+1], row[3*x+2] = v, v, v
-			}
+		src := m.Pix[m.PixOffset(b.Min.X, yy):]
+		for x := 0; x < f.w; x++ {
+			v := src[x]
+			row[3*x], row[3*x+1], row[3*x+2] = v, v, v
 		}
 	default:
-		for y := 0; y < f.h; y++ {
-			row := f.pix[3*y*f.w:]
-			for x := 0; x < f.w; x++ {
-				r, g, bl, _ := img.At(x+b.Min.X, y+b.Min.Y).RGBA()
-				row[3*x], row[3*x+1], row[3*x+2] = uint8(r>>8), uint8(g>>8), uint8(bl>>8)
-			}
+		for x := 0; x < f.w; x++ {
+			r, g, bl, _ := f.src.At(x+b.Min.X, yy).RGBA()
+			row[3*x], row[3*x+1], row[3*x+2] = uint8(r>>8), uint8(g>>8), uint8(bl>>8)
 		}
 	}
 }
@@ -124,6 +145,12 @@ func (r region) fromImage(x, y float64, s int) (u, v float64) {
 // much larger than the crop, each crop pixel averages a grid of bilinear
 // taps so that downscaling does not alias.
 func (f *rgbFrame) sample(dst []float32, s int, r region, flip bool, scale, offset float32) {
+	// The rows a rotated square can touch, plus the bilinear neighbour.
+	sin0, cos0 := math.Sincos(r.angle)
+	reach := r.side / 2 * (math.Abs(sin0) + math.Abs(cos0))
+	if lo, hi := r.cy-reach-2, r.cy+reach+2; !math.IsNaN(lo) && !math.IsNaN(hi) {
+		f.rows(int(max(lo, -1)), int(min(hi, float64(f.h)+1)))
+	}
 	k := r.side / float64(s)
 	n := int(math.Ceil(k / 1.5))
 	n = min(max(n, 1), 4)

@@ -92,7 +92,7 @@ func referenceModels() []modelSource {
 	for _, n := range assets.ModelNames() {
 		out = append(out, modelSource{assets.Models(), n})
 	}
-	out = append(out, modelSource{os.DirFS("testdata/ops"), "ops-a"})
+	out = append(out, modelSource{os.DirFS("testdata/ops"), "ops-a"}, modelSource{os.DirFS("testdata/ops"), "ops-q"})
 	return out
 }
 

@@ -184,3 +184,59 @@ func FuzzLoad(f *testing.F) {
 		_, _ = s.RunTensors(ins...)
 	})
 }
+
+// TestDecodeWeight checks every weight encoding the loader accepts.
+func TestDecodeWeight(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	type q = struct {
+		DType string   `json:"dtype"`
+		Min   *float64 `json:"min"`
+		Scale *float64 `json:"scale"`
+	}
+	tests := []struct {
+		name  string
+		w     weightJSON
+		buf   []byte
+		want  []float32
+		wantI []int32
+		used  int
+	}{
+		{name: "float32", w: weightJSON{Shape: []int{2}, DType: "float32"}, buf: []byte{0, 0, 0x80, 0x3f, 0, 0, 0, 0xc0, 9}, want: []float32{1, -2}, used: 8},
+		{name: "int32", w: weightJSON{Shape: []int{2}, DType: "int32"}, buf: []byte{1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff}, wantI: []int32{1, -1}, used: 8},
+		{name: "float16", w: weightJSON{Shape: []int{3}, DType: "float32", Quantization: &q{DType: "float16"}}, buf: []byte{0, 0x3c, 0, 0xc0, 0x55, 0x35}, want: []float32{1, -2, 0.333251953125}, used: 6},
+		{name: "uint8", w: weightJSON{Shape: []int{3}, DType: "float32", Quantization: &q{DType: "uint8", Min: f(-1), Scale: f(0.5)}}, buf: []byte{0, 2, 255}, want: []float32{-1, 0, 126.5}, used: 3},
+		{name: "uint16", w: weightJSON{Shape: []int{2}, DType: "float32", Quantization: &q{DType: "uint16", Min: f(1), Scale: f(0.25)}}, buf: []byte{4, 0, 0, 1}, want: []float32{2, 65}, used: 4},
+		{name: "uint8 int32", w: weightJSON{Shape: []int{2}, DType: "int32", Quantization: &q{DType: "uint8", Min: f(-3), Scale: f(1)}}, buf: []byte{0, 10}, wantI: []int32{-3, 7}, used: 2},
+		{name: "scalar", w: weightJSON{Shape: []int{}, DType: "float32"}, buf: []byte{0, 0, 0x80, 0x3f}, want: []float32{1}, used: 4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, n, err := decodeWeight(tc.w, tc.buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != tc.used {
+				t.Errorf("used %d bytes, want %d", n, tc.used)
+			}
+			if tc.wantI != nil {
+				if !c.isInt || len(c.i) != len(tc.wantI) {
+					t.Fatalf("got %+v, want ints %v", c, tc.wantI)
+				}
+				for i := range tc.wantI {
+					if c.i[i] != tc.wantI[i] {
+						t.Errorf("value %d = %d, want %d", i, c.i[i], tc.wantI[i])
+					}
+				}
+				return
+			}
+			if c.isInt || len(c.f) != len(tc.want) {
+				t.Fatalf("got %+v, want %v", c, tc.want)
+			}
+			for i := range tc.want {
+				if c.f[i] != tc.want[i] {
+					t.Errorf("value %d = %v, want %v", i, c.f[i], tc.want[i])
+				}
+			}
+		})
+	}
+}

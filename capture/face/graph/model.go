@@ -224,7 +224,8 @@ func decodeWeight(w weightJSON, buf []byte) (*constant, int, error) {
 			if q.Min == nil || q.Scale == nil {
 				return nil, 0, fmt.Errorf("%s quantization without min and scale: %w", q.DType, ErrFormat)
 			}
-			lo, scale := float32(*q.Min), float32(*q.Scale)
+			// In float64 then rounded, as tfjs computes q·scale + min.
+			lo, scale := *q.Min, *q.Scale
 			for i := range vals {
 				var v uint16
 				if size == 1 {
@@ -232,7 +233,7 @@ func decodeWeight(w weightJSON, buf []byte) (*constant, int, error) {
 				} else {
 					v = binary.LittleEndian.Uint16(buf[2*i:])
 				}
-				vals[i] = float32(v)*scale + lo
+				vals[i] = float32(float64(v)*scale + lo)
 			}
 		}
 		if c.isInt {

@@ -27,6 +27,9 @@ class Graph {
     this.nodes.push({ name, op: 'Placeholder', attr: { dtype: A.type('DT_FLOAT'), shape: { shape: { dim: shape.map((d) => ({ size: String(d) })) } } } });
     return name;
   }
+  // konst adds a constant; with this.quantize = 'uint8' or 'uint16', float
+  // weights are stored affine-quantized (value = q·scale + min) as tfjs's
+  // converter writes them.
   konst(name, shape, values, dtype = 'float32') {
     const n = shape.reduce((a, b) => a * b, 1);
     const arr = dtype === 'int32' ? Int32Array.from(values) : new Float32Array(n);
@@ -38,6 +41,17 @@ class Graph {
     }
     const dt = dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT';
     this.nodes.push({ name, op: 'Const', attr: { value: { tensor: { dtype: dt, tensorShape: { dim: shape.map((d) => ({ size: String(d) })) } } }, dtype: A.type(dt) } });
+    if (dtype === 'float32' && this.quantize && n > 1) {
+      const levels = this.quantize === 'uint8' ? 255 : 65535;
+      const lo = Math.min(...arr);
+      const hi = Math.max(...arr);
+      const scale = (hi - lo) / levels || 1;
+      const q = this.quantize === 'uint8' ? new Uint8Array(n) : new Uint16Array(n);
+      for (let i = 0; i < n; i++) q[i] = Math.round((arr[i] - lo) / scale);
+      this.weights.push({ name, shape, dtype, quantization: { dtype: this.quantize, min: lo, scale, original_dtype: 'float32' } });
+      this.data.push(Buffer.from(q.buffer));
+      return name;
+    }
     this.weights.push({ name, shape, dtype });
     this.data.push(Buffer.from(arr.buffer));
     return name;
@@ -96,8 +110,25 @@ function opsA() {
   return g;
 }
 
+// opsQ: a small network whose float weights are uint8 (convolutions) and
+// uint16 (dense) quantized, to check dequantization against tfjs.
+function opsQ() {
+  const g = new Graph();
+  const x = g.placeholder('x', [-1, 12, 12, 3]);
+  g.quantize = 'uint8';
+  const c1 = g.op('c1', '_FusedConv2D', [x, g.konst('w1', [3, 3, 3, 8]), g.konst('b1', [8])],
+    { ...conv([1, 2, 2, 1], 'SAME'), fused_ops: A.strs(['BiasAdd', 'Relu']), num_args: { i: '1' } });
+  const d1 = g.op('d1', 'DepthwiseConv2dNative', [c1, g.konst('dw', [3, 3, 8, 1])], conv([1, 1, 1, 1], 'SAME'));
+  const flat = g.op('flat', 'Reshape', [d1, g.konst('shape', [2], [-1, 288], 'int32')]);
+  g.quantize = 'uint16';
+  g.op('out_dense', '_FusedMatMul', [flat, g.konst('m', [288, 10]), g.konst('mb', [10])],
+    { transpose_a: A.b(false), transpose_b: A.b(false), fused_ops: A.strs(['BiasAdd']), num_args: { i: '1' } });
+  return g;
+}
+
 export function writeOpModels(dir) {
   fs.mkdirSync(dir, { recursive: true });
   opsA().write(dir, 'ops-a');
-  return [{ name: 'ops-a', lo: 0, hi: 1 }];
+  opsQ().write(dir, 'ops-q');
+  return [{ name: 'ops-a', lo: 0, hi: 1 }, { name: 'ops-q', lo: 0, hi: 1 }];
 }
