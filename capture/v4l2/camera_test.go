@@ -298,3 +298,45 @@ func TestOpenFirstCameraNone(t *testing.T) {
 		t.Fatalf("Open with no device and no cameras = %v", err)
 	}
 }
+
+// loopStream delivers the same frame forever, as fast as it is asked.
+type loopStream struct{ frame []byte }
+
+func (s loopStream) WaitForFrame(uint32) error         { return nil }
+func (s loopStream) GetFrame() ([]byte, uint32, error) { return s.frame, 0, nil }
+func (s loopStream) ReleaseFrame(uint32) error         { return nil }
+func (s loopStream) Close() error                      { return nil }
+
+// BenchmarkCameraNext measures the pipeline per delivered frame: copy out of
+// the (fake) driver buffer, ring, and decode or conversion.
+func BenchmarkCameraNext(b *testing.B) {
+	for _, tc := range []struct {
+		name   string
+		fourcc string
+		frame  func() []byte
+	}{
+		{"MJPEG-640x480-no-DHT", FourCCMJPG, func() []byte { return jpegFrame(b, 640, 480, 128, true) }},
+		{"YUYV-640x480", FourCCYUYV, func() []byte { return yuyv(640, 480, 100, 128, 128) }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			frame := tc.frame()
+			open := func(Config) (stream, Info, error) {
+				return loopStream{frame}, Info{FourCC: tc.fourcc, Size: Size{640, 480}}, nil
+			}
+			cam, err := openWith(Config{}, open)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer cam.Close()
+			if err := cam.Start(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			for b.Loop() {
+				if _, err := cam.Next(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
