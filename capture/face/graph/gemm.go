@@ -287,55 +287,127 @@ func dwRowGo(out, in []float32, offs []int, w, bias []float32, c, npix, step int
 	}
 }
 
-// planDepthwise returns a function computing a depthwise convolution.
-// With channel multiplier 1 every pixel goes through the kernel set's
-// dwRow: an input that needs padding is first copied into a zero-bordered
-// buffer, so no pixel needs bounds checks. Other multipliers take the
-// bounds-checked loop.
+// tapSet is the taps of a depthwise window that fall inside the input for
+// one kind of border: offsets from the first valid tap's input pixel and
+// the filter rows of those taps, compacted so dwRow can run on them.
+type tapSet struct {
+	offs []int
+	w    []float32
+}
+
+// span is the valid range [lo, hi) of kernel rows or columns.
+type span struct{ lo, hi int }
+
+// validTaps returns which kernel indices k (0 ≤ k < n) land inside [0,
+// size) for a window starting at start with dilation d.
+func validTaps(start, n, d, size int) span {
+	lo, hi := 0, n
+	for lo < n && start+lo*d < 0 {
+		lo++
+	}
+	for hi > lo && start+(hi-1)*d >= size {
+		hi--
+	}
+	return span{lo, hi}
+}
+
+// planDepthwise returns a function computing a depthwise convolution with
+// channel multiplier 1. Every output pixel goes through the kernel set's
+// dwRow: interior pixels of a row in one call, border pixels one at a time
+// with only their valid taps (precomputed per kind of border), so the
+// input is never copied and no loop checks bounds. Other multipliers take
+// the bounds-checked loop.
 func planDepthwise(p *planner, g *convGeom, mult int, filter []float32, e *epilogue, in, out []float32) func() {
 	cout := g.cout
 	if mult != 1 {
 		return planDepthwiseGeneric(p, g, mult, filter, e, in, out)
 	}
-	// Padded input geometry: every window of every output pixel inside.
-	hp := max(g.h+g.ph, (g.oh-1)*g.win.sh+(g.win.kh-1)*g.win.dh+1)
-	wp := max(g.w+g.pw, (g.ow-1)*g.win.sw+(g.win.kw-1)*g.win.dw+1)
-	src, sw, sh := in, g.w, g.h
-	var copyIn func()
-	if hp != g.h || wp != g.w || g.ph != 0 || g.pw != 0 {
-		padded := make([]float32, g.n*hp*wp*g.cin)
-		rowLen := g.w * g.cin
-		body := func(_, lo, hi int) {
-			for r := lo; r < hi; r++ {
-				b, y := r/g.h, r%g.h
-				copy(padded[((b*hp+y+g.ph)*wp+g.pw)*g.cin:][:rowLen], in[r*rowLen:(r+1)*rowLen])
+	w := g.win
+	sets := map[[4]int]*tapSet{}
+	set := func(ky, kx span) *tapSet {
+		key := [4]int{ky.lo, ky.hi, kx.lo, kx.hi}
+		if t, ok := sets[key]; ok {
+			return t
+		}
+		t := &tapSet{}
+		for y := ky.lo; y < ky.hi; y++ {
+			for x := kx.lo; x < kx.hi; x++ {
+				t.offs = append(t.offs, ((y-ky.lo)*w.dh*g.w+(x-kx.lo)*w.dw)*g.cin)
+				t.w = append(t.w, filter[(y*w.kw+x)*cout:(y*w.kw+x+1)*cout]...)
 			}
 		}
-		copyIn = func() { p.pool.run(g.n*g.h, 8, body) }
-		src, sw, sh = padded, wp, hp
+		sets[key] = t
+		return t
 	}
-	offs := make([]int, 0, g.win.kh*g.win.kw)
-	for ky := range g.win.kh {
-		for kx := range g.win.kw {
-			offs = append(offs, (ky*g.win.dh*sw+kx*g.win.dw)*g.cin)
+	// Columns: which output columns have the full kernel width inside.
+	cols := make([]span, g.ow)
+	xlo, xhi := g.ow, 0
+	for ox := range g.ow {
+		cols[ox] = validTaps(ox*w.sw-g.pw, w.kw, w.dw, g.w)
+		if cols[ox] == (span{0, w.kw}) {
+			xlo, xhi = min(xlo, ox), ox+1
 		}
 	}
+	for ox := xlo; ox < xhi; ox++ {
+		if cols[ox] != (span{0, w.kw}) {
+			xhi = xlo // not one run: treat every column as a border
+			break
+		}
+	}
+	type rowPlan struct {
+		ky       span
+		interior *tapSet
+		border   []*tapSet // per output column; nil inside [xlo, xhi)
+	}
+	rows := make([]*rowPlan, g.oh)
+	byRange := map[span]*rowPlan{}
+	for oy := range g.oh {
+		ky := validTaps(oy*w.sh-g.ph, w.kh, w.dh, g.h)
+		rp, ok := byRange[ky]
+		if !ok {
+			rp = &rowPlan{ky: ky, border: make([]*tapSet, g.ow)}
+			if xhi > xlo {
+				rp.interior = set(ky, span{0, w.kw})
+			}
+			for ox := range g.ow {
+				if ox < xlo || ox >= xhi {
+					rp.border[ox] = set(ky, cols[ox])
+				}
+			}
+			byRange[ky] = rp
+		}
+		rows[oy] = rp
+	}
 	ks := p.ks
+	step := w.sw * g.cin
 	body := func(_, lo, hi int) {
 		for row := lo; row < hi; row++ {
 			b, oy := row/g.oh, row%g.oh
-			y0 := oy * g.win.sh
+			rp := rows[oy]
+			iy := oy*w.sh - g.ph + rp.ky.lo*w.dh // first valid input row
+			if rp.ky.hi <= rp.ky.lo {
+				iy = 0 // no valid row: the taps are empty, out = bias
+			}
+			inRow := in[(b*g.h+iy)*g.w*g.cin:]
 			o := out[(b*g.oh+oy)*g.ow*cout:]
-			ks.dwRow(o, src[(b*sh+y0)*sw*g.cin:], offs, filter, e.bias, cout, g.ow, g.win.sw*g.cin)
+			for ox, t := range rp.border {
+				if t == nil {
+					continue
+				}
+				ix := ox*w.sw - g.pw + cols[ox].lo*w.dw
+				if len(t.offs) == 0 {
+					ix = 0 // no valid tap: out = bias, the input is not read
+				}
+				ks.dwRow(o[ox*cout:], inRow[ix*g.cin:], t.offs, t.w, e.bias, cout, 1, step)
+			}
+			if rp.interior != nil {
+				ix := xlo*w.sw - g.pw
+				ks.dwRow(o[xlo*cout:], inRow[ix*g.cin:], rp.interior.offs, rp.interior.w, e.bias, cout, xhi-xlo, step)
+			}
 			ks.act(e, o, g.ow, cout, cout, 0)
 		}
 	}
-	return func() {
-		if copyIn != nil {
-			copyIn()
-		}
-		p.pool.run(g.n*g.oh, 2, body)
-	}
+	return func() { p.pool.run(g.n*g.oh, 2, body) }
 }
 
 // planDepthwiseGeneric is the bounds-checked depthwise loop for any

@@ -102,6 +102,10 @@ function opsA() {
   g.op('out_softmax', 'Softmax', [fm]);
   g.op('out_sigmoid', 'Sigmoid', [g.op('mean', 'Mean', [d1, g.konst('axes2', [2], [1, 2], 'int32')], { keep_dims: A.b(false) })]);
   g.op('out_prelu', 'Prelu', [g.op('sub2', 'Sub', [c1, g.konst('half', [], [0.5])]), g.konst('alpha', [6])]);
+  g.op('out_dw_dil', 'DepthwiseConv2dNative', [x, g.konst('dw3', [3, 3, 4, 1])], conv([1, 1, 1, 1], 'SAME', [1, 2, 2, 1]));
+  g.op('out_dw_5x5', 'FusedDepthwiseConv2dNative', [x, g.konst('dw4', [5, 5, 4, 1]), g.konst('db4', [4])],
+    { ...conv([1, 2, 2, 1], 'SAME'), fused_ops: A.strs(['BiasAdd', 'Relu']), num_args: { i: '1' } });
+  g.op('out_dw_big', 'DepthwiseConv2dNative', [x, g.konst('dw5', [3, 3, 4, 1])], conv([1, 1, 1, 1], 'SAME', [1, 5, 5, 1]));
   const f4 = g.op('f4', '_FusedConv2D', [x, g.konst('w4', [1, 1, 4, 20]), g.konst('b4', [20]), g.konst('a4', [20])],
     { ...conv([1, 1, 1, 1], 'SAME'), fused_ops: A.strs(['BiasAdd', 'Prelu']), num_args: { i: '2' } });
   g.op('out_reshape', 'Reshape', [f4, g.konst('shape', [2], [-1, 20], 'int32')]);
