@@ -299,6 +299,7 @@ func (a *Analyzer) Analyze(img image.Image) (Result, error) {
 	slices.SortStableFunc(faces, func(x, y Face) int {
 		return cmpFloat(y.Box.W*y.Box.H, x.Box.W*x.Box.H)
 	})
+	res.Found = len(faces)
 	if len(faces) > a.opts.MaxFaces {
 		faces = faces[:a.opts.MaxFaces]
 	}
@@ -406,6 +407,7 @@ func (a *Analyzer) mergeTracks(regs []region, scores []float64) ([]region, []flo
 func (a *Analyzer) meshAll(regs []region, scores []float64) ([]Face, error) {
 	var faces []Face
 	for i, r := range regs {
+		// One face beyond the limit is enough to tell "more than one".
 		if len(faces) >= a.opts.MaxFaces+1 {
 			break
 		}

@@ -199,6 +199,14 @@ func TestFaceCount(t *testing.T) {
 	}
 }
 
+func TestMaxFacesOne(t *testing.T) {
+	a := newAnalyzer(t, Options{MaxFaces: 1, SkipIris: true, SkipAntiSpoof: true, SkipLiveness: true})
+	r := analyzeOnce(t, a, sideBySide(portrait(t)))
+	if len(r.Faces) != 1 || r.Found != 2 || !r.Has(GuidanceManyFaces) {
+		t.Errorf("MaxFaces 1 on two faces: %d measured, %d found, guidance %v", len(r.Faces), r.Found, r.Guidance)
+	}
+}
+
 func uniform(w, h int, v uint8) *image.RGBA {
 	out := image.NewRGBA(image.Rect(0, 0, w, h))
 	for i := range out.Pix {

@@ -69,7 +69,7 @@ func guidance(r *Result, t GuidanceThresholds, frameBrightness func() float64) [
 		return out
 	}
 	q := f.Quality
-	if len(r.Faces) > 1 {
+	if max(r.Found, len(r.Faces)) > 1 {
 		out = append(out, GuidanceManyFaces)
 	}
 	switch {

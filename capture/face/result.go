@@ -62,8 +62,8 @@ type Face struct {
 	// Landmarks are the 468 mesh points in image pixels, the eye contours
 	// refined by the iris model.
 	Landmarks []Point
-	// Irises are the subject's right [0] and left [1] irises; Valid
-	// tells whether the iris model ran.
+	// Irises are the subject's right [0] and left [1] irises;
+	// IrisesSeen tells whether the iris model ran on this frame.
 	Irises     [2]Iris
 	IrisesSeen bool
 	// Pose is the head pose.
@@ -103,8 +103,12 @@ const (
 type Result struct {
 	// Width and Height are the frame's size in pixels.
 	Width, Height int
-	// Faces are the faces found, largest first.
+	// Faces are the faces measured, largest first: at most
+	// Options.MaxFaces.
 	Faces []Face
+	// Found counts the faces found, which may be one more than Faces
+	// holds.
+	Found int
 	// Guidance lists the capture hints for this frame; empty when the
 	// frame is fit for capture.
 	Guidance []Guidance

@@ -77,6 +77,7 @@ type analyzeReport struct {
 	Width     int             `json:"width,omitempty"`
 	Height    int             `json:"height,omitempty"`
 	FaceFound bool            `json:"faceFound"`
+	Found     int             `json:"facesFound"`
 	Faces     []analyzedFace  `json:"faces"`
 	Guidance  []face.Guidance `json:"guidance"`
 }
@@ -135,6 +136,7 @@ func analyzeFile(an *face.Analyzer, path string, landmarks bool) analyzeReport {
 	}
 	rep.Width, rep.Height = res.Width, res.Height
 	rep.FaceFound = len(res.Faces) > 0
+	rep.Found = res.Found
 	rep.Guidance = append(rep.Guidance, res.Guidance...)
 	for i := range res.Faces {
 		f := &res.Faces[i]
