@@ -34,8 +34,9 @@ const (
 	// irisScale enlarges an eye (corner to corner) to the iris model's
 	// crop, as the human library does.
 	irisScale = 2.3
-	// maxPixels bounds the frames Analyze accepts (about 8K × 4K).
-	maxPixels = 40_000_000
+	// maxPixels bounds the frames Analyze accepts: the largest picture
+	// capture.DecodeImage decodes (capture.MaxImagePixels).
+	maxPixels = 50_000_000
 	// nmsMinIoU is the overlap above which detections merge (MediaPipe's
 	// min_suppression_threshold).
 	nmsMinIoU = 0.3

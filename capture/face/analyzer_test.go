@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 
 	"github.com/kycterm/kycterm/assets"
+	"github.com/kycterm/kycterm/capture"
 )
 
 // wink paints the skin below the subject's right eye (image left) over
@@ -475,5 +476,11 @@ func TestTrackingFollowsAMovingFace(t *testing.T) {
 		if got := f.Box.X - x0; math.Abs(got-float64(12*i)) > 4 {
 			t.Errorf("frame %d: box moved %.1f px, want %d", i, got, 12*i)
 		}
+	}
+}
+
+func TestMaxPixelsMatchesDecoder(t *testing.T) {
+	if maxPixels != capture.MaxImagePixels {
+		t.Errorf("maxPixels %d, capture.MaxImagePixels %d: an image the decoder accepts must be analysable", maxPixels, capture.MaxImagePixels)
 	}
 }
