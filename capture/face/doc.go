@@ -13,6 +13,10 @@
 // style scores with MediaPipe's names, capture guidance, and it runs the
 // anti-spoofing and liveness classifiers on the aligned face crop.
 //
+// Frames must be unmirrored, as the camera delivers them: left and right
+// (the subject's own, as in eyeBlinkLeft or a positive yaw) are read from
+// the unmirrored picture. Mirror only the preview shown to the customer.
+//
 // A ChallengeTracker watches a stream of results for one liveness
 // challenge (turn_left, blink, nod, …) and tells when it is done.
 //

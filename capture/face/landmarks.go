@@ -4,6 +4,7 @@ package face
 // "Right" and "left" are the subject's own: the subject's right eye is on
 // the left of an unmirrored camera image.
 const (
+	// NumLandmarks is the number of points of the face mesh.
 	NumLandmarks = 468
 
 	idxForehead       = 10  // top of the forehead, on the symmetry line

@@ -188,8 +188,11 @@ func TestBatch(t *testing.T) {
 
 // TestNoAllocAfterWarmup checks that Run allocates nothing once planned.
 func TestNoAllocAfterWarmup(t *testing.T) {
-	for _, name := range []string{"blazeface-front", "liveness"} {
+	for _, name := range assets.ModelNames() {
 		t.Run(name, func(t *testing.T) {
+			if raceEnabled && name != "liveness" {
+				t.Skip("slow under the race detector")
+			}
 			m, err := Load(assets.Models(), name)
 			if err != nil {
 				t.Fatal(err)
@@ -206,7 +209,16 @@ func TestNoAllocAfterWarmup(t *testing.T) {
 				}
 			})
 			if allocs != 0 {
-				t.Errorf("%v allocations per run after warm-up", allocs)
+				t.Errorf("RunTensors: %v allocations per run after warm-up", allocs)
+			}
+			in := map[string]*Tensor{m.Inputs()[0].Name: x}
+			allocs = testing.AllocsPerRun(5, func() {
+				if _, err := s.Run(in); err != nil {
+					t.Fatal(err)
+				}
+			})
+			if allocs != 0 {
+				t.Errorf("Run: %v allocations per run after warm-up", allocs)
 			}
 		})
 	}

@@ -113,6 +113,7 @@ type Session struct {
 	results  map[string]*Tensor
 	ordered  []*Tensor
 	inputBuf map[string]int // name or key → input index
+	inArgs   []*Tensor      // Run's inputs in order, reused
 	outIndex map[string]int
 }
 
@@ -159,7 +160,11 @@ func (s *Session) Close() {
 // one, signature key. The returned map and tensors belong to the Session
 // and are overwritten by the next Run.
 func (s *Session) Run(inputs map[string]*Tensor) (map[string]*Tensor, error) {
-	ordered := make([]*Tensor, len(s.m.inputs))
+	if s.inArgs == nil {
+		s.inArgs = make([]*Tensor, len(s.m.inputs))
+	}
+	ordered := s.inArgs
+	clear(ordered)
 	for name, t := range inputs {
 		i, ok := s.inputBuf[name]
 		if !ok {
