@@ -210,6 +210,19 @@ func (o *binaryOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
 	if len(outerShape) > 8 {
 		return nil, fmt.Errorf("rank %d: %w", len(outerShape), ErrUnsupportedOp)
 	}
+	if outer == 1 && ia == 1 && ib == 1 && kind == opAdd && channels > 0 && inner%channels == 0 {
+		// Same shapes (a residual add): one fused add+activation pass,
+		// split across workers in chunks of whole channel rows.
+		rows := inner / channels
+		chunk := max(1, 4096/channels) // rows per work item
+		items := (rows + chunk - 1) / chunk
+		flat := func(_, lo, hi int) {
+			r0, r1 := lo*chunk, min(hi*chunk, rows)
+			off, n := r0*channels, (r1-r0)*channels
+			ks.addAct(out.Data[off:off+n], a.Data[off:off+n], b.Data[off:off+n], r1-r0, channels, post)
+		}
+		return func() { p.pool.run(items, 2, flat) }, nil
+	}
 	grain := max(1, 16384/max(inner, 1))
 	return func() { p.pool.run(outer, grain, body) }, nil
 }

@@ -76,6 +76,13 @@ func addGo(dst, a, b []float32) {
 	}
 }
 
+// addActGo sets dst = act(a + b) over rows×cols contiguous values.
+func addActGo(dst, a, b []float32, rows, cols int, e *epilogue) {
+	n := rows * cols
+	addGo(dst[:n], a, b)
+	applyAct(e, dst, rows, cols, cols, 0)
+}
+
 // maxIntoGo sets dst[i] = max(dst[i], src[i]), ignoring NaN in src as tfjs does.
 func maxIntoGo(dst, src []float32) {
 	src = src[:len(dst)]

@@ -26,6 +26,9 @@ func addAVX2(dst *float32, a *float32, b *float32, n int)
 //go:noescape
 func gemv16AVX2(k int, a *float32, b *float32, c *float32, bias *float32, alpha *float32, cols int, mode int)
 
+//go:noescape
+func addActRowsAVX2(dst *float32, a *float32, b *float32, rows int, cols int, mode int, alpha *float32)
+
 // bestKernels returns the AVX2+FMA kernels when the CPU has them.
 func bestKernels() *kernelSet {
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
@@ -35,7 +38,7 @@ func bestKernels() *kernelSet {
 }
 
 func avx2Kernels() *kernelSet {
-	return &kernelSet{name: "avx2", gemm: gemmAVX2, dwRow: dwRowAVX2Checked, act: actAVX2, vmax: maxIntoAVX2Checked, vadd: addAVX2Checked, gemv: gemvAVX2}
+	return &kernelSet{name: "avx2", gemm: gemmAVX2, dwRow: dwRowAVX2Checked, act: actAVX2, vmax: maxIntoAVX2Checked, vadd: addAVX2Checked, gemv: gemvAVX2, addAct: addActAVX2}
 }
 
 // gemmAVX2 checks the bounds the assembly relies on, then runs it.
@@ -116,4 +119,20 @@ func gemvAVX2(k int, a, b, c, bias, alpha []float32, cols int, act actKind) {
 	_ = bias[nr-1]
 	_ = alpha[nr-1]
 	gemv16AVX2(k, &a[0], &b[0], &c[0], &bias[0], &alpha[0], cols, int(act))
+}
+
+// addActAVX2 checks the bounds the assembly relies on, then runs it.
+func addActAVX2(dst, a, b []float32, rows, cols int, e *epilogue) {
+	n := rows * cols
+	if n <= 0 {
+		return
+	}
+	_ = dst[n-1]
+	_ = a[n-1]
+	_ = b[n-1]
+	alpha := &dst[0] // not read unless prelu
+	if e.act == actPrelu {
+		alpha = &e.alpha[:cols][0]
+	}
+	addActRowsAVX2(&dst[0], &a[0], &b[0], rows, cols, int(e.act), alpha)
 }

@@ -696,3 +696,83 @@ gvsecond:
 	VMASKMOVPS Y1, Y13, 32(DX)
 	VZEROUPPER
 	RET
+
+// func addActRowsAVX2(dst *float32, a *float32, b *float32, rows int, cols int, mode int, alpha *float32)
+// dst = act(a + b) over rows×cols contiguous floats; mode 0 none, 1 relu,
+// 2 relu6, 3 prelu with slope alpha[col].
+TEXT ·addActRowsAVX2(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ rows+24(FP), R8
+	MOVQ cols+32(FP), R9
+	MOVQ mode+40(FP), R11
+	MOVQ alpha+48(FP), R12
+	VXORPS Y14, Y14, Y14
+	MOVL   $0x40c00000, AX     // 6.0f
+	MOVL   AX, X15
+	VBROADCASTSS X15, Y15
+	TESTQ  R8, R8
+	JZ     aadone
+	MOVQ   R9, R10
+	SHLQ   $2, R10             // row bytes
+
+aarow:
+	XORQ BX, BX
+aa8:
+	LEAQ 8(BX), CX
+	CMPQ CX, R9
+	JGT  aa1
+	VMOVUPS (SI)(BX*4), Y0
+	VADDPS  (DX)(BX*4), Y0, Y0
+	CMPQ    R11, $0
+	JEQ     aastore8
+	CMPQ    R11, $3
+	JEQ     aaprelu8
+	VMAXPS  Y14, Y0, Y0
+	CMPQ    R11, $2
+	JNE     aastore8
+	VMINPS  Y15, Y0, Y0
+	JMP     aastore8
+aaprelu8:
+	VMINPS      Y14, Y0, Y1
+	VMAXPS      Y14, Y0, Y0
+	VFMADD231PS (R12)(BX*4), Y1, Y0
+aastore8:
+	VMOVUPS Y0, (DI)(BX*4)
+	ADDQ    $8, BX
+	JMP     aa8
+
+aa1:
+	CMPQ BX, R9
+	JGE  aanext
+	VMOVSS (SI)(BX*4), X0
+	VADDSS (DX)(BX*4), X0, X0
+	CMPQ   R11, $0
+	JEQ    aastore1
+	CMPQ   R11, $3
+	JEQ    aaprelu1
+	VMAXSS X14, X0, X0
+	CMPQ   R11, $2
+	JNE    aastore1
+	VMINSS X15, X0, X0
+	JMP    aastore1
+aaprelu1:
+	VMINSS      X14, X0, X1
+	VMAXSS      X14, X0, X0
+	VFMADD231SS (R12)(BX*4), X1, X0
+aastore1:
+	VMOVSS X0, (DI)(BX*4)
+	INCQ   BX
+	JMP    aa1
+
+aanext:
+	ADDQ R10, DI
+	ADDQ R10, SI
+	ADDQ R10, DX
+	DECQ R8
+	JNZ  aarow
+
+aadone:
+	VZEROUPPER
+	RET

@@ -142,6 +142,34 @@ func TestKernelsAgree(t *testing.T) {
 				closeSlices(t, got, want, 0)
 			})
 		}
+		for _, act := range []actKind{actNone, actRelu, actRelu6, actPrelu} {
+			for _, cols := range []int{1, 7, 8, 9, 16, 23} {
+				t.Run(fmt.Sprintf("%s/addAct/act=%d/cols=%d", ks.name, act, cols), func(t *testing.T) {
+					const rows = 3
+					a, b := randSlice(r, rows*cols), randSlice(r, rows*cols)
+					for i := range a {
+						a[i] *= 8
+					}
+					e := &epilogue{act: act, alpha: randSlice(r, cols)}
+					got, want := make([]float32, rows*cols), make([]float32, rows*cols)
+					ks.addAct(got, a, b, rows, cols, e)
+					for i := range want {
+						v := a[i] + b[i]
+						switch {
+						case act == actRelu || act == actRelu6:
+							v = max(v, 0)
+							if act == actRelu6 {
+								v = min(v, 6)
+							}
+						case act == actPrelu && v < 0:
+							v *= e.alpha[i%cols]
+						}
+						want[i] = v
+					}
+					closeSlices(t, got, want, 0)
+				})
+			}
+		}
 		for _, n := range []int{0, 1, 7, 8, 17} {
 			t.Run(fmt.Sprintf("%s/vmax/n=%d", ks.name, n), func(t *testing.T) {
 				dst, src := randSlice(r, n), randSlice(r, n)

@@ -20,6 +20,9 @@ type kernelSet struct {
 	vmax func(dst, src []float32)
 	// vadd sets dst[i] = a[i] + b[i].
 	vadd func(dst, a, b []float32)
+	// addAct sets dst = act(a + b) over rows×cols contiguous values, the
+	// slope of column j being e.alpha[j].
+	addAct func(dst, a, b []float32, rows, cols int, e *epilogue)
 	// gemv computes one row of C for one panel (see gemvGo).
 	gemv func(k int, a, b, c, bias, alpha []float32, cols int, act actKind)
 }
@@ -27,7 +30,7 @@ type kernelSet struct {
 // genericKernels is the pure-Go kernel set, used where no assembly applies
 // and by the tests to check the assembly against it.
 func genericKernels() *kernelSet {
-	return &kernelSet{name: "go", gemm: gemm6x16Go, dwRow: dwRowGo, act: applyAct, vmax: maxIntoGo, vadd: addGo, gemv: gemvGo}
+	return &kernelSet{name: "go", gemm: gemm6x16Go, dwRow: dwRowGo, act: applyAct, vmax: maxIntoGo, vadd: addGo, gemv: gemvGo, addAct: addActGo}
 }
 
 // planner collects what a Session's plan needs.
