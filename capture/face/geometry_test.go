@@ -209,3 +209,59 @@ func TestYCbCrToRGBMatchesStdlib(t *testing.T) {
 		}
 	}
 }
+
+// sampleRef is the plain definition sample implements: each crop pixel
+// the mean of n×n bilinear taps at the mapped sub-pixel centres.
+func sampleRef(f *rgbFrame, dst []float32, s int, r region, flip bool, scale, offset float32) {
+	f.rows(0, f.h)
+	k := r.side / float64(s)
+	n := min(max(int(math.Ceil(k/1.5)), 1), 4)
+	for v := 0; v < s; v++ {
+		for u := 0; u < s; u++ {
+			var acc [3]float32
+			for j := 0; j < n; j++ {
+				for i := 0; i < n; i++ {
+					x, y := r.toImage(float64(u)+(float64(i)+0.5)/float64(n), float64(v)+(float64(j)+0.5)/float64(n), s)
+					f.bilinear(x-0.5, y-0.5, &acc)
+				}
+			}
+			uu := u
+			if flip {
+				uu = s - 1 - u
+			}
+			for c := range 3 {
+				dst[3*(v*s+uu)+c] = acc[c]/float32(n*n)*scale + offset
+			}
+		}
+	}
+}
+
+func TestSampleMatchesDefinition(t *testing.T) {
+	img := portrait(t)
+	for _, tc := range []struct {
+		name string
+		r    region
+		s    int
+		flip bool
+	}{
+		{"mesh crop", region{cx: 225, cy: 125, side: 160, angle: -0.07}, meshSize, false},
+		{"detector tile, downscaled", region{cx: 256, cy: 256, side: 512}, detectSize, false},
+		{"eye, mirrored", region{cx: 246, cy: 104, side: 45, angle: 0.2}, irisSize, true},
+		{"over the edge", region{cx: 10, cy: 500, side: 200, angle: 1}, 64, false},
+		{"outside", region{cx: -500, cy: -500, side: 100}, 16, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var f rgbFrame
+			f.load(img)
+			got := make([]float32, 3*tc.s*tc.s)
+			want := make([]float32, 3*tc.s*tc.s)
+			f.sample(got, tc.s, tc.r, tc.flip, 1.0/255, 0)
+			sampleRef(&f, want, tc.s, tc.r, tc.flip, 1.0/255, 0)
+			for i := range got {
+				if math.Abs(float64(got[i]-want[i])) > 1e-4 {
+					t.Fatalf("value %d: %v, want %v", i, got[i], want[i])
+				}
+			}
+		})
+	}
+}

@@ -158,28 +158,41 @@ func (f *rgbFrame) sample(dst []float32, s int, r region, flip bool, scale, offs
 	// Step vectors in image space for one crop pixel along u and v.
 	ux, uy := k*cos, k*sin
 	vx, vy := -k*sin, k*cos
+	// Offsets of the n×n sub-samples within a crop pixel, in image space,
+	// from the pixel's corner.
+	var sub [16][2]float64
+	for j := range n {
+		fv := (float64(j) + 0.5) / float64(n)
+		for i := range n {
+			fu := (float64(i) + 0.5) / float64(n)
+			sub[j*n+i] = [2]float64{fu*ux + fv*vx, fu*uy + fv*vy}
+		}
+	}
+	taps := sub[:n*n]
 	inv := 1 / float32(n*n)
+	half := float64(s) / 2
 	for v := 0; v < s; v++ {
+		// Image position of the crop row's first pixel corner, in
+		// pixel-index coordinates (hence −0.5).
+		dv := float64(v) - half
+		x := r.cx - half*ux + dv*vx - 0.5
+		y := r.cy - half*uy + dv*vy - 0.5
+		row := dst[3*v*s : 3*(v+1)*s]
 		for u := 0; u < s; u++ {
 			var acc [3]float32
-			for j := 0; j < n; j++ {
-				fv := float64(v) + (float64(j)+0.5)/float64(n)
-				for i := 0; i < n; i++ {
-					fu := float64(u) + (float64(i)+0.5)/float64(n)
-					du, dv := fu-float64(s)/2, fv-float64(s)/2
-					x := r.cx + du*ux + dv*vx - 0.5
-					y := r.cy + du*uy + dv*vy - 0.5
-					f.bilinear(x, y, &acc)
-				}
+			for _, t := range taps {
+				f.bilinear(x+t[0], y+t[1], &acc)
 			}
 			uu := u
 			if flip {
 				uu = s - 1 - u
 			}
-			o := 3 * (v*s + uu)
-			dst[o] = acc[0]*inv*scale + offset
-			dst[o+1] = acc[1]*inv*scale + offset
-			dst[o+2] = acc[2]*inv*scale + offset
+			o := row[3*uu : 3*uu+3 : 3*uu+3]
+			o[0] = acc[0]*inv*scale + offset
+			o[1] = acc[1]*inv*scale + offset
+			o[2] = acc[2]*inv*scale + offset
+			x += ux
+			y += uy
 		}
 	}
 }
@@ -187,18 +200,28 @@ func (f *rgbFrame) sample(dst []float32, s int, r region, flip bool, scale, offs
 // bilinear adds the bilinear interpolation of f at (x, y) (pixel-index
 // coordinates) to acc; pixels outside the image count as 0.
 func (f *rgbFrame) bilinear(x, y float64, acc *[3]float32) {
+	if x >= 0 && y >= 0 {
+		// Truncation is floor here; the common case needs no math.Floor.
+		x0, y0 := int(x), int(y)
+		if x0+1 < f.w && y0+1 < f.h {
+			fx, fy := float32(x-float64(x0)), float32(y-float64(y0))
+			i := 3 * (y0*f.w + x0)
+			j := i + 3*f.w
+			p := f.pix[i : i+6 : i+6]
+			q := f.pix[j : j+6 : j+6]
+			w00, w10, w01, w11 := (1-fx)*(1-fy), fx*(1-fy), (1-fx)*fy, fx*fy
+			acc[0] += w00*float32(p[0]) + w10*float32(p[3]) + w01*float32(q[0]) + w11*float32(q[3])
+			acc[1] += w00*float32(p[1]) + w10*float32(p[4]) + w01*float32(q[1]) + w11*float32(q[4])
+			acc[2] += w00*float32(p[2]) + w10*float32(p[5]) + w01*float32(q[2]) + w11*float32(q[5])
+			return
+		}
+	}
 	x0f, y0f := math.Floor(x), math.Floor(y)
+	if !(x0f > -2 && y0f > -2 && x0f < float64(f.w) && y0f < float64(f.h)) {
+		return // wholly outside (or NaN)
+	}
 	x0, y0 := int(x0f), int(y0f)
 	fx, fy := float32(x-x0f), float32(y-y0f)
-	if x0 >= 0 && y0 >= 0 && x0+1 < f.w && y0+1 < f.h {
-		p := f.pix[3*(y0*f.w+x0):]
-		q := f.pix[3*((y0+1)*f.w+x0):]
-		w00, w10, w01, w11 := (1-fx)*(1-fy), fx*(1-fy), (1-fx)*fy, fx*fy
-		for c := 0; c < 3; c++ {
-			acc[c] += w00*float32(p[c]) + w10*float32(p[3+c]) + w01*float32(q[c]) + w11*float32(q[3+c])
-		}
-		return
-	}
 	for dy := 0; dy < 2; dy++ {
 		yy := y0 + dy
 		if yy < 0 || yy >= f.h {

@@ -243,6 +243,11 @@ func (o *reshapeOp) shape(in [][]int) ([]int, error) {
 	case o.keep:
 		return slices.Clone(src), nil
 	case o.squeeze:
+		for _, a := range o.dims {
+			if a < -len(src) || a >= len(src) {
+				return nil, fmt.Errorf("squeeze dimension %d of rank %d: %w", a, len(src), ErrShape)
+			}
+		}
 		var out []int
 		for i, d := range src {
 			drop := false
