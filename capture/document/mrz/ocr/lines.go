@@ -31,16 +31,17 @@ func (l *textLine) unproject(t, s float64) (x, y float64) {
 // chainLines links components of plausible character size into lines:
 // each component to its nearest right neighbour of similar height at the
 // same height, kept only when the neighbour's nearest left one is it.
+// Components may be wide: blur merges runs of fillers into one.
 func chainLines(cs []comp, minH, maxH int) []*textLine {
 	var cand []comp
 	for _, c := range cs {
 		h, w := c.h(), c.w()
-		if h < minH || h > maxH || w > 3*h || float64(c.n) < 0.08*float64(w*h) {
+		if h < minH || h > maxH || w > 46*h || float64(c.n) < 0.08*float64(w*h) {
 			continue
 		}
 		cand = append(cand, c)
 	}
-	sort.Slice(cand, func(i, j int) bool { return cand[i].cx() < cand[j].cx() })
+	sort.Slice(cand, func(i, j int) bool { return cand[i].x0 < cand[j].x0 })
 	n := len(cand)
 	right := make([]int, n)
 	leftBest := make([]int, n)
@@ -54,8 +55,7 @@ func chainLines(cs []comp, minH, maxH int) []*textLine {
 		best, bestCost := -1, math.Inf(1)
 		for j := i + 1; j < n; j++ {
 			cj := cand[j]
-			dx := cj.cx() - ci.cx()
-			if dx > 2.4*1.8*hi {
+			if float64(cj.x0-ci.x1) > 1.5*1.8*hi {
 				break
 			}
 			hj := float64(cj.h())
@@ -65,14 +65,13 @@ func chainLines(cs []comp, minH, maxH int) []*textLine {
 			}
 			hh := max(hi, hj)
 			dy := math.Abs(cj.cy() - ci.cy())
-			if dx < 0.4*hh || dx > 2.4*hh || dy > 0.4*hh {
+			// The gap between boxes, not the centres, tells neighbours:
+			// touching or apart by at most about one character.
+			gap := float64(cj.x0 - ci.x1)
+			if cj.x0-ci.x0 < int(0.3*hh) || gap < -0.3*hh || gap > 1.5*hh || dy > 0.4*hh {
 				continue
 			}
-			// The gap between boxes, not the centres, tells neighbours.
-			if gap := float64(cj.x0 - ci.x1); gap > 1.5*hh {
-				continue
-			}
-			if cost := dx + 3*dy; cost < bestCost {
+			if cost := max(gap, 0) + 3*dy; cost < bestCost {
 				best, bestCost = j, cost
 			}
 		}
@@ -98,11 +97,51 @@ func chainLines(cs []comp, minH, maxH int) []*textLine {
 		for k := i; k >= 0; k = right[k] {
 			chain = append(chain, cand[k])
 		}
-		if len(chain) >= 12 {
+		if len(chain) >= 3 {
 			out = append(out, newTextLine(chain))
 		}
 	}
-	return out
+	out = mergeCollinear(out)
+	long := out[:0]
+	for _, l := range out {
+		if len(l.comps) >= 8 {
+			long = append(long, l)
+		}
+	}
+	return long
+}
+
+// mergeCollinear joins chains that continue one another on the same line
+// across a gap of a few characters (a smudge, a glare spot, characters
+// blurred into something too tall), so that an MRZ line broken in pieces
+// is still seen whole.
+func mergeCollinear(ls []*textLine) []*textLine {
+	for merged := true; merged; {
+		merged = false
+		sort.Slice(ls, func(i, j int) bool { return ls[i].t0 < ls[j].t0 })
+	outer:
+		for i, a := range ls {
+			for j, b := range ls {
+				if i == j {
+					continue
+				}
+				bt0, bs := a.project(b.unproject(b.t0, b.s))
+				h := max(a.hMed, b.hMed)
+				p := max(a.pitch, b.pitch, h)
+				if math.Abs(a.ux*b.uy-a.uy*b.ux) > 0.05 || math.Abs(bs-a.s) > 0.35*h ||
+					b.hMed < 0.7*a.hMed || b.hMed > 1.4*a.hMed || bt0 < a.t1-0.5*h || bt0-a.t1 > 8*p {
+					continue
+				}
+				comps := append(append([]comp{}, a.comps...), b.comps...)
+				sort.Slice(comps, func(x, y int) bool { return comps[x].x0 < comps[y].x0 })
+				ls[i] = newTextLine(comps)
+				ls = append(ls[:j], ls[j+1:]...)
+				merged = true
+				break outer
+			}
+		}
+	}
+	return ls
 }
 
 func newTextLine(chain []comp) *textLine {
@@ -133,7 +172,8 @@ func newTextLine(chain []comp) *textLine {
 		half := (float64(c.w())*l.ux + float64(c.h())*math.Abs(l.uy)) / 2
 		l.t0, l.t1 = min(l.t0, t-half), max(l.t1, t+half)
 		ss += s
-		if i > 0 {
+		// The pitch shows between neighbours that are single characters.
+		if i > 0 && c.w() <= c.h() && chain[i-1].w() <= chain[i-1].h() {
 			pt, _ := l.project(chain[i-1].cx(), chain[i-1].cy())
 			gaps = append(gaps, t-pt)
 		}
@@ -141,6 +181,9 @@ func newTextLine(chain []comp) *textLine {
 	l.s = ss / k
 	l.hMed = median(hs)
 	l.pitch = median(gaps)
+	if len(gaps) < 4 {
+		l.pitch = 1.03 * l.hMed // OCR-B: pitch 723, capitals 701 units
+	}
 	return l
 }
 
@@ -174,7 +217,7 @@ func groupMRZ(ls []*textLine) []mrzCandidate {
 		bt0, bs := a.project(b.unproject(b.t0, b.s))
 		bt1, _ := a.project(b.unproject(b.t1, b.s))
 		gap := bs - a.s
-		return math.Abs(bt0-a.t0) < 1.5*p && math.Abs(bt1-a.t1) < 1.5*p && gap > 1.1*h && gap < 2.8*h
+		return math.Abs(bt0-a.t0) < 4*p && math.Abs(bt1-a.t1) < 4*p && gap > 1.1*h && gap < 2.8*h
 	}
 	var out []mrzCandidate
 	for i := range ls {
@@ -190,6 +233,7 @@ func groupMRZ(ls []*textLine) []mrzCandidate {
 			if !ok {
 				continue
 			}
+			group = shareExtents(group)
 			est := 0.0
 			for _, l := range group {
 				est += (l.t1-l.t0)/l.pitch + 0.34
@@ -205,7 +249,7 @@ func groupMRZ(ls []*textLine) []mrzCandidate {
 			if math.Abs(est-float64(n)) > 0.2*float64(n) {
 				continue
 			}
-			out = append(out, mrzCandidate{lines: slices.Clone(group), n: n})
+			out = append(out, mrzCandidate{lines: group, n: n})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -215,6 +259,24 @@ func groupMRZ(ls []*textLine) []mrzCandidate {
 		}
 		return a.lines[len(a.lines)-1].s > b.lines[len(b.lines)-1].s
 	})
+	return out
+}
+
+// shareExtents returns copies of the lines of a group, each extended to
+// the furthest start and end of any of them: MRZ lines all start and end
+// in the same columns, so a line whose end characters were lost takes its
+// extent from the others.
+func shareExtents(group []*textLine) []*textLine {
+	out := make([]*textLine, len(group))
+	for i, l := range group {
+		c := *l
+		for _, o := range group {
+			t0, _ := c.project(o.unproject(o.t0, o.s))
+			t1, _ := c.project(o.unproject(o.t1, o.s))
+			c.t0, c.t1 = min(c.t0, t0), max(c.t1, t1)
+		}
+		out[i] = &c
+	}
 	return out
 }
 

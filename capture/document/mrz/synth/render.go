@@ -46,6 +46,8 @@ type Degradation struct {
 }
 
 // Presets lists the degradations the accuracy measurement reports on.
+// Preset also knows "harsh", everything at once and stronger than a kiosk
+// camera should deliver, to show where reading breaks down.
 func Presets() []string {
 	return []string{"clean", "blur", "noise", "rotation", "perspective", "light", "jpeg", "camera"}
 }
@@ -78,6 +80,13 @@ func Preset(name string, rng *rand.Rand) (Degradation, error) {
 		d.Perspective = u(0, 0.04)
 		d.Light = u(0.2, 0.5)
 		d.JPEGQuality = 70 + rng.IntN(21)
+	case "harsh":
+		d.Blur = u(1.4, 2.2)
+		d.Noise = u(12, 24)
+		d.Rotation = sign() * u(3, 7)
+		d.Perspective = u(0.05, 0.1)
+		d.Light = u(0.5, 0.75)
+		d.JPEGQuality = 35 + rng.IntN(21)
 	default:
 		return d, fmt.Errorf("synth: unknown degradation %q", name)
 	}
