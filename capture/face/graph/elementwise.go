@@ -221,9 +221,10 @@ func (o *binaryOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
 			off, n := r0*channels, (r1-r0)*channels
 			ks.addAct(out.Data[off:off+n], a.Data[off:off+n], b.Data[off:off+n], r1-r0, channels, post)
 		}
-		return func() { p.pool.run(items, 2, flat) }, nil
+		g := grainFor(chunk * channels)
+		return func() { p.pool.run(items, g, flat) }, nil
 	}
-	grain := max(1, 16384/max(inner, 1))
+	grain := grainFor(inner)
 	return func() { p.pool.run(outer, grain, body) }, nil
 }
 
@@ -269,7 +270,7 @@ func (o *unaryOp) shape(in [][]int) ([]int, error) { return slices.Clone(in[0]),
 func (o *unaryOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
 	src, dst, kind := in[0].Data, out.Data, o.kind
 	body := func(_, lo, hi int) { unary(kind, dst[lo:hi], src[lo:hi]) }
-	return func() { p.pool.run(len(dst), 16384, body) }, nil
+	return func() { p.pool.run(len(dst), grainFor(1), body) }, nil
 }
 
 func unary(kind unaryKind, dst, src []float32) {
@@ -478,7 +479,8 @@ func (o *poolOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
 			ks.act(&post, dst[(b*oh+oy)*ow*c:], ow, c, c, 0)
 		}
 	}
-	return func() { p.pool.run(n*oh, 4, body) }, nil
+	grain := grainFor(ow * c * w.kh * w.kw)
+	return func() { p.pool.run(n*oh, grain, body) }, nil
 }
 
 // relu6 clamps to [0, 6], keeping NaN as tfjs does.

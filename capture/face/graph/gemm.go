@@ -211,7 +211,8 @@ func planGEMM(p *planner, m, k int, a []float32, pb *packedB, e *epilogue, c []f
 			gemmBlock(ks, min(bs, m-r0), k, a[r0*k:], k, pb, ep, c[r0*pb.n:], pb.n, g*per, min((g+1)*per, pb.panels))
 		}
 	}
-	return func() { p.pool.run(blocks*groups, 1, body) }
+	grain := grainFor(min(bs, m) * k * per * nr)
+	return func() { p.pool.run(blocks*groups, grain, body) }
 }
 
 // planConvGEMM returns a function computing a regular convolution as a
@@ -240,7 +241,8 @@ func planConvGEMM(p *planner, g *convGeom, pb *packedB, e *epilogue, in, out []f
 			gemmBlock(ks, rows, k, buf, k, pb, ep, out[r0*g.cout:], g.cout, 0, pb.panels)
 		}
 	}
-	return func() { p.pool.run(blocks, 1, body) }
+	grain := grainFor(min(bs, m) * k * g.cout)
+	return func() { p.pool.run(blocks, grain, body) }
 }
 
 // im2colRow gathers the receptive field of output pixel row (b, oy, ox
@@ -414,7 +416,8 @@ func planDepthwise(p *planner, g *convGeom, mult int, filter []float32, e *epilo
 			ks.act(e, o, g.ow, cout, cout, 0)
 		}
 	}
-	return func() { p.pool.run(g.n*g.oh, 2, body) }
+	grain := grainFor(g.ow * cout * w.kh * w.kw)
+	return func() { p.pool.run(g.n*g.oh, grain, body) }
 }
 
 // planDepthwiseGeneric is the bounds-checked depthwise loop for any
@@ -453,5 +456,6 @@ func planDepthwiseGeneric(p *planner, g *convGeom, mult int, filter []float32, e
 			p.ks.act(e, out[(b*g.oh+oy)*g.ow*cout:], g.ow, cout, cout, 0)
 		}
 	}
-	return func() { p.pool.run(g.n*g.oh, 2, body) }
+	grain := grainFor(g.ow * cout * g.win.kh * g.win.kw)
+	return func() { p.pool.run(g.n*g.oh, grain, body) }
 }

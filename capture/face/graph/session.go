@@ -73,6 +73,17 @@ func newPool(workers int) *pool {
 	return p
 }
 
+// minParallelWork is the least work (in multiply-adds, or elements for
+// memory-bound ops) worth handing to another worker: below it, waking the
+// worker costs more than it saves.
+const minParallelWork = 1 << 17
+
+// grainFor returns how many items of the given cost make a range worth a
+// worker of its own.
+func grainFor(costPerItem int) int {
+	return max(1, (minParallelWork+costPerItem-1)/max(costPerItem, 1))
+}
+
 // run calls fn over [0, n) split into at most p.workers ranges of at least
 // grain items; the calling goroutine takes the first range.
 func (p *pool) run(n, grain int, fn func(w, lo, hi int)) {
