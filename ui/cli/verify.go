@@ -21,7 +21,7 @@ func newVerifyCmd(app *App) *cobra.Command {
 	var o struct {
 		uuid, recording, passport string
 		documentType, country     string
-		json                      bool
+		json, noAnalysis          bool
 	}
 	cmd := &cobra.Command{
 		Use:   "verify",
@@ -29,6 +29,10 @@ func newVerifyCmd(app *App) *cobra.Command {
 		Long: `Starts the verification's session, starts the liveness check, maps the
 recorded frames to the server's challenges, uploads the document and one
 frame per challenge, sends the verify request and prints the result.
+
+Each frame sent is analysed locally first (face mesh, head pose,
+blendshapes, anti-spoofing), as the browser client does; --no-analysis
+sends the frames alone.
 
 --recording takes a recording (a folder with manifest.json, see
 docs/recording.md), whose frames are matched to challenges by their
@@ -64,14 +68,23 @@ configuration error, 3 API or network error, 4 capture or input error.`,
 			if err != nil {
 				return UsageError(err)
 			}
-			res, err := flow.RunHeadless(cmd.Context(), client, flow.Headless{
+			an, err := newFaceAnalyzer(o.noAnalysis)
+			if err != nil {
+				return InputError(err)
+			}
+			h := flow.Headless{
 				UUID:         o.uuid,
 				DocumentName: o.passport,
 				Document:     doc,
 				DocumentType: docType,
 				Country:      country,
 				Frames:       src,
-			}, FlowOptions(app.Config))
+			}
+			if an != nil {
+				defer an.Close()
+				h.Analyzer = an
+			}
+			res, err := flow.RunHeadless(cmd.Context(), client, h, FlowOptions(app.Config))
 			if err != nil {
 				return flowExit(err)
 			}
@@ -85,6 +98,7 @@ configuration error, 3 API or network error, 4 capture or input error.`,
 	f.StringVar(&o.documentType, "document-type", "", "document type (default document.type, passport)")
 	f.StringVar(&o.country, "country", "", "issuing country, ISO 3166 alpha-2 (default document.country)")
 	f.BoolVar(&o.json, "json", false, "print the verify response as JSON")
+	f.BoolVar(&o.noAnalysis, "no-analysis", false, "send the frames without local face analysis")
 	return cmd
 }
 
