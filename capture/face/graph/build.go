@@ -348,6 +348,34 @@ func (m *Model) fuseActivations(shapes [][]int) {
 	for _, st := range m.steps {
 		producer[st.out] = st
 	}
+	// x·s + t with per-channel constants s and t (a folded batch norm):
+	// one pass instead of two.
+	for _, st := range m.steps {
+		add, ok := st.op.(*binaryOp)
+		if !ok || add.kind != opAdd || add.post != actNone || readers[st.in[0]] != 1 {
+			continue
+		}
+		mulStep := producer[st.in[0]]
+		if mulStep == nil {
+			continue
+		}
+		mul, ok := mulStep.op.(*binaryOp)
+		if !ok || mul.kind != opMul || mul.post != actNone || mul.shift != nil {
+			continue
+		}
+		s, t := m.values[mulStep.in[1]].konst, m.values[st.in[1]].konst
+		xs := shapes[mulStep.in[0]]
+		if s == nil || t == nil || s.isInt || t.isInt || len(xs) == 0 || len(s.shape) == 0 || len(t.shape) == 0 {
+			continue
+		}
+		c := xs[len(xs)-1]
+		if len(s.f) != c || len(t.f) != c || s.shape[len(s.shape)-1] != c || t.shape[len(t.shape)-1] != c || numElements(xs) == c {
+			continue
+		}
+		mul.shift = t.f
+		st.op = &reshapeOp{keep: true}
+		st.in = st.in[:1]
+	}
 	for _, st := range m.steps {
 		var act actKind
 		var alpha []float32

@@ -29,6 +29,8 @@ type binaryOp struct {
 	// alpha is the Prelu slope per channel (last dimension).
 	post  actKind
 	alpha []float32
+	// shift is a per-channel Add fused in after a per-channel Mul.
+	shift []float32
 }
 
 // broadcastShape returns the NumPy broadcast of a and b.
@@ -224,6 +226,30 @@ func (o *binaryOp) plan(p *planner, in []*Tensor, out *Tensor) (func(), error) {
 		g := grainFor(chunk * channels)
 		return func() { p.pool.run(items, g, flat) }, nil
 	}
+	if vec := o.channelVector(a, b, out); vec != nil && (kind == opAdd || kind == opMul) {
+		// x op per-channel constant (a folded batch norm): whole rows.
+		rows := out.Len() / channels
+		scale, shift := vec, o.shift
+		if kind == opAdd {
+			scale, shift = nil, vec
+		}
+		x := a.Data
+		if len(a.Data) != out.Len() {
+			x = b.Data
+		}
+		rowsBody := func(_, lo, hi int) {
+			off, n := lo*channels, (hi-lo)*channels
+			ks.bcast(out.Data[off:off+n], x[off:off+n], scale, shift, hi-lo, channels)
+			if post.act != actNone {
+				ks.act(post, out.Data[off:off+n], hi-lo, channels, channels, 0)
+			}
+		}
+		g := grainFor(channels)
+		return func() { p.pool.run(rows, g, rowsBody) }, nil
+	}
+	if o.shift != nil {
+		return nil, fmt.Errorf("fused shift without a per-channel scale: %w", ErrShape)
+	}
 	grain := grainFor(inner)
 	return func() { p.pool.run(outer, grain, body) }, nil
 }
@@ -245,6 +271,29 @@ func bstrides(shape []int, rank int, out []int) []int {
 		}
 	}
 	return s
+}
+
+// channelVector returns the operand that is one value per channel (the
+// last dimension) when the other has the output's full shape, else nil.
+func (o *binaryOp) channelVector(a, b, out *Tensor) []float32 {
+	rank := len(out.Shape)
+	if rank == 0 || out.Shape[rank-1] == 0 {
+		return nil
+	}
+	c := out.Shape[rank-1]
+	isVec := func(t *Tensor) bool {
+		if t.Len() != c || len(t.Shape) == 0 || t.Shape[len(t.Shape)-1] != c {
+			return false
+		}
+		return true
+	}
+	switch {
+	case len(a.Data) == out.Len() && isVec(b) && b.Len() != out.Len():
+		return b.Data
+	case len(b.Data) == out.Len() && isVec(a) && a.Len() != out.Len() && o.kind != opSub && o.kind != opPrelu:
+		return a.Data
+	}
+	return nil
 }
 
 type unaryKind int

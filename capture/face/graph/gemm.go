@@ -83,6 +83,29 @@ func addActGo(dst, a, b []float32, rows, cols int, e *epilogue) {
 	applyAct(e, dst, rows, cols, cols, 0)
 }
 
+// bcastGo sets each row of dst to a·scale + shift, rounding the product
+// before the sum as two separate ops do.
+func bcastGo(dst, a, scale, shift []float32, rows, cols int) {
+	for r := range rows {
+		d, x := dst[r*cols:(r+1)*cols], a[r*cols:(r+1)*cols]
+		switch {
+		case shift == nil:
+			for j, v := range x {
+				d[j] = v * scale[j]
+			}
+		case scale == nil:
+			for j, v := range x {
+				d[j] = v + shift[j]
+			}
+		default:
+			for j, v := range x {
+				p := v * scale[j]
+				d[j] = p + shift[j]
+			}
+		}
+	}
+}
+
 // maxIntoGo sets dst[i] = max(dst[i], src[i]), ignoring NaN in src as tfjs does.
 func maxIntoGo(dst, src []float32) {
 	src = src[:len(dst)]

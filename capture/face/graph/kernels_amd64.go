@@ -29,6 +29,9 @@ func gemv16AVX2(k int, a *float32, b *float32, c *float32, bias *float32, alpha 
 //go:noescape
 func addActRowsAVX2(dst *float32, a *float32, b *float32, rows int, cols int, mode int, alpha *float32)
 
+//go:noescape
+func bcastRowsAVX2(dst *float32, a *float32, s *float32, t *float32, rows int, cols int, mode int)
+
 // bestKernels returns the AVX2+FMA kernels when the CPU has them.
 func bestKernels() *kernelSet {
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
@@ -38,7 +41,7 @@ func bestKernels() *kernelSet {
 }
 
 func avx2Kernels() *kernelSet {
-	return &kernelSet{name: "avx2", gemm: gemmAVX2, dwRow: dwRowAVX2Checked, act: actAVX2, vmax: maxIntoAVX2Checked, vadd: addAVX2Checked, gemv: gemvAVX2, addAct: addActAVX2}
+	return &kernelSet{name: "avx2", gemm: gemmAVX2, dwRow: dwRowAVX2Checked, act: actAVX2, vmax: maxIntoAVX2Checked, vadd: addAVX2Checked, gemv: gemvAVX2, addAct: addActAVX2, bcast: bcastAVX2}
 }
 
 // gemmAVX2 checks the bounds the assembly relies on, then runs it.
@@ -135,4 +138,29 @@ func addActAVX2(dst, a, b []float32, rows, cols int, e *epilogue) {
 		alpha = &e.alpha[:cols][0]
 	}
 	addActRowsAVX2(&dst[0], &a[0], &b[0], rows, cols, int(e.act), alpha)
+}
+
+// bcastAVX2 checks the bounds the assembly relies on, then runs it.
+func bcastAVX2(dst, a, scale, shift []float32, rows, cols int) {
+	n := rows * cols
+	if n <= 0 {
+		return
+	}
+	_ = dst[n-1]
+	_ = a[n-1]
+	mode := 2
+	ps, pt := &dst[0], &dst[0] // not read when absent
+	switch {
+	case shift == nil:
+		mode = 0
+	case scale == nil:
+		mode = 1
+	}
+	if scale != nil {
+		ps = &scale[:cols][0]
+	}
+	if shift != nil {
+		pt = &shift[:cols][0]
+	}
+	bcastRowsAVX2(&dst[0], &a[0], ps, pt, rows, cols, mode)
 }

@@ -776,3 +776,64 @@ aanext:
 aadone:
 	VZEROUPPER
 	RET
+
+// func bcastRowsAVX2(dst *float32, a *float32, s *float32, t *float32, rows int, cols int, mode int)
+// Per row of cols values: mode 0 dst = a·s, 1 dst = a + t, 2 dst = a·s + t
+// (rounded after the product, as two ops would); s and t are one row.
+TEXT ·bcastRowsAVX2(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ s+16(FP), R12
+	MOVQ t+24(FP), R13
+	MOVQ rows+32(FP), R8
+	MOVQ cols+40(FP), R9
+	MOVQ mode+48(FP), R11
+	TESTQ R8, R8
+	JZ    bcdone
+	MOVQ  R9, R10
+	SHLQ  $2, R10
+
+bcrow:
+	XORQ BX, BX
+bc8:
+	LEAQ 8(BX), CX
+	CMPQ CX, R9
+	JGT  bc1
+	VMOVUPS (SI)(BX*4), Y0
+	CMPQ    R11, $1
+	JEQ     bcadd8
+	VMULPS  (R12)(BX*4), Y0, Y0
+	CMPQ    R11, $0
+	JEQ     bcstore8
+bcadd8:
+	VADDPS  (R13)(BX*4), Y0, Y0
+bcstore8:
+	VMOVUPS Y0, (DI)(BX*4)
+	ADDQ    $8, BX
+	JMP     bc8
+
+bc1:
+	CMPQ BX, R9
+	JGE  bcnext
+	VMOVSS (SI)(BX*4), X0
+	CMPQ   R11, $1
+	JEQ    bcadd1
+	VMULSS (R12)(BX*4), X0, X0
+	CMPQ   R11, $0
+	JEQ    bcstore1
+bcadd1:
+	VADDSS (R13)(BX*4), X0, X0
+bcstore1:
+	VMOVSS X0, (DI)(BX*4)
+	INCQ   BX
+	JMP    bc1
+
+bcnext:
+	ADDQ R10, DI
+	ADDQ R10, SI
+	DECQ R8
+	JNZ  bcrow
+
+bcdone:
+	VZEROUPPER
+	RET

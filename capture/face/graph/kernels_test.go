@@ -170,6 +170,27 @@ func TestKernelsAgree(t *testing.T) {
 				})
 			}
 		}
+		for _, cols := range []int{1, 7, 8, 9, 16, 23} {
+			t.Run(fmt.Sprintf("%s/bcast/cols=%d", ks.name, cols), func(t *testing.T) {
+				const rows = 3
+				a, scale, shift := randSlice(r, rows*cols), randSlice(r, cols), randSlice(r, cols)
+				for _, mode := range []struct{ s, t []float32 }{{scale, nil}, {nil, shift}, {scale, shift}} {
+					got, want := make([]float32, rows*cols), make([]float32, rows*cols)
+					ks.bcast(got, a, mode.s, mode.t, rows, cols)
+					for i := range want {
+						v := a[i]
+						if mode.s != nil {
+							v *= mode.s[i%cols]
+						}
+						if mode.t != nil {
+							v += mode.t[i%cols]
+						}
+						want[i] = v
+					}
+					closeSlices(t, got, want, 0)
+				}
+			})
+		}
 		for _, n := range []int{0, 1, 7, 8, 17} {
 			t.Run(fmt.Sprintf("%s/vmax/n=%d", ks.name, n), func(t *testing.T) {
 				dst, src := randSlice(r, n), randSlice(r, n)

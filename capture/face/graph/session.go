@@ -23,6 +23,9 @@ type kernelSet struct {
 	// addAct sets dst = act(a + b) over rows×cols contiguous values, the
 	// slope of column j being e.alpha[j].
 	addAct func(dst, a, b []float32, rows, cols int, e *epilogue)
+	// bcast sets each row of cols values of dst to a·scale + shift (either
+	// may be nil: absent), scale and shift being one row.
+	bcast func(dst, a, scale, shift []float32, rows, cols int)
 	// gemv computes one row of C for one panel (see gemvGo).
 	gemv func(k int, a, b, c, bias, alpha []float32, cols int, act actKind)
 }
@@ -30,7 +33,7 @@ type kernelSet struct {
 // genericKernels is the pure-Go kernel set, used where no assembly applies
 // and by the tests to check the assembly against it.
 func genericKernels() *kernelSet {
-	return &kernelSet{name: "go", gemm: gemm6x16Go, dwRow: dwRowGo, act: applyAct, vmax: maxIntoGo, vadd: addGo, gemv: gemvGo, addAct: addActGo}
+	return &kernelSet{name: "go", gemm: gemm6x16Go, dwRow: dwRowGo, act: applyAct, vmax: maxIntoGo, vadd: addGo, gemv: gemvGo, addAct: addActGo, bcast: bcastGo}
 }
 
 // planner collects what a Session's plan needs.
