@@ -44,27 +44,38 @@ func gemm6x16Go(k int, a []float32, lda int, b []float32, c []float32, ldc int, 
 }
 
 func gemmTileGo(k int, a []float32, lda int, b []float32, c []float32, ldc int, bias, alpha []float32, cols int, act actKind) {
-	// Bias last, as tfjs adds it after the sum: same rounding order.
-	var acc [mr][nr]float32
+	// Two rows × four columns of accumulators in registers at a time: the
+	// compiler keeps the eight sums and four weights in registers. Bias
+	// last, as tfjs adds it after the sum: same rounding order.
 	b = b[:k*nr]
-	for kk := range k {
-		bv := (*[nr]float32)(b[kk*nr:])
-		for r := range mr {
-			av := a[r*lda+kk]
-			row := &acc[r]
-			for j := range nr {
-				row[j] += av * bv[j]
-			}
-		}
-	}
-	bv := (*[nr]float32)(bias[:nr])
 	e := epilogue{act: act, alpha: alpha}
-	for r := range mr {
-		row := c[r*ldc : r*ldc+cols]
-		for j := range row {
-			row[j] = acc[r][j] + bv[j]
+	var out [2][nr]float32
+	for r := 0; r < mr; r += 2 {
+		a0, a1 := a[r*lda:r*lda+k], a[(r+1)*lda:(r+1)*lda+k]
+		for j0 := 0; j0 < cols; j0 += 4 {
+			var c00, c01, c02, c03, c10, c11, c12, c13 float32
+			for kk, x0 := range a0 {
+				x1 := a1[kk]
+				bv := (*[4]float32)(b[kk*nr+j0:])
+				c00 += x0 * bv[0]
+				c01 += x0 * bv[1]
+				c02 += x0 * bv[2]
+				c03 += x0 * bv[3]
+				c10 += x1 * bv[0]
+				c11 += x1 * bv[1]
+				c12 += x1 * bv[2]
+				c13 += x1 * bv[3]
+			}
+			out[0][j0], out[0][j0+1], out[0][j0+2], out[0][j0+3] = c00, c01, c02, c03
+			out[1][j0], out[1][j0+1], out[1][j0+2], out[1][j0+3] = c10, c11, c12, c13
 		}
-		applyAct(&e, row, 1, cols, cols, 0)
+		for h := range 2 {
+			row := c[(r+h)*ldc : (r+h)*ldc+cols]
+			for j := range row {
+				row[j] = out[h][j] + bias[j]
+			}
+			applyAct(&e, row, 1, cols, cols, 0)
+		}
 	}
 }
 
@@ -304,17 +315,27 @@ func im2colRow(g *convGeom, in []float32, row int, dst []float32) {
 func dwRowGo(out, in []float32, offs []int, w, bias []float32, c, npix, step int) {
 	for px := range npix {
 		o := out[px*c : (px+1)*c]
-		clear(o)
 		base := px * step
-		for t, off := range offs {
-			iv := in[base+off : base+off+c]
-			wv := w[t*c : (t+1)*c]
-			for ch := range o {
-				o[ch] += iv[ch] * wv[ch]
+		ch := 0
+		// Four channels at a time with the sums in registers.
+		for ; ch+4 <= c; ch += 4 {
+			var s0, s1, s2, s3 float32
+			for t, off := range offs {
+				iv := (*[4]float32)(in[base+off+ch:])
+				wv := (*[4]float32)(w[t*c+ch:])
+				s0 += iv[0] * wv[0]
+				s1 += iv[1] * wv[1]
+				s2 += iv[2] * wv[2]
+				s3 += iv[3] * wv[3]
 			}
+			o[ch], o[ch+1], o[ch+2], o[ch+3] = s0+bias[ch], s1+bias[ch+1], s2+bias[ch+2], s3+bias[ch+3]
 		}
-		for ch, b := range bias[:c] {
-			o[ch] += b
+		for ; ch < c; ch++ {
+			var sum float32
+			for t, off := range offs {
+				sum += in[base+off+ch] * w[t*c+ch]
+			}
+			o[ch] = sum + bias[ch]
 		}
 	}
 }
