@@ -48,8 +48,9 @@ type Reading struct {
 	// Confidence in [0, 1]: the share of check digits that hold times the
 	// mean correlation of the characters with their templates.
 	Confidence float64
-	// Quad is the MRZ's outline in the image: top-left, top-right,
-	// bottom-right, bottom-left.
+	// Quad is the MRZ's outline in the image's coordinates: the corners
+	// at the start and end of the first line, then at the end and start
+	// of the last line.
 	Quad [4]image.Point
 	// UpsideDown is true when the MRZ was found in the image turned 180°.
 	UpsideDown bool
@@ -83,7 +84,7 @@ func (r *Reader) Read(img image.Image, opt Options) (*Reading, error) {
 	g := toGray(img)
 	best, err := r.readGray(g, opt)
 	if err == nil && best.Result.Valid {
-		return best, nil
+		return shiftQuad(best, b.Min), nil
 	}
 	// Maybe the document lies upside down.
 	flipped, ferr := r.readGray(rotate180(g), opt)
