@@ -208,6 +208,22 @@ func TestEachCheckDigitFailingAlone(t *testing.T) {
 	}
 }
 
+func TestTD2LongDocumentNumber(t *testing.T) {
+	number := "D23145890AB12"
+	d, _ := CheckDigit(number)
+	line2 := number[:9] + "<UTO7408122F1204159" + number[9:] + string(d) + "<X"
+	line2 += strings.Repeat("<", 35-len(line2))
+	c := checkDigitBytes([]byte(line2[0:10]), []byte(line2[13:20]), []byte(line2[21:35]))
+	line2 += string(c)
+	r := mustParse(t, []string{specimenTD2[0], line2}, Options{})
+	if !r.Valid || r.DocumentNumber != number || r.OptionalData != "X" {
+		t.Fatalf("valid %v number %q optional %q checks %+v", r.Valid, r.DocumentNumber, r.OptionalData, r.Checks)
+	}
+	if c := r.Checks[0]; c.Field != FieldDocumentNumber || c.Value != number || c.Line != 2 || c.Col != 33 {
+		t.Errorf("document number check = %+v", c)
+	}
+}
+
 func TestParseMalformed(t *testing.T) {
 	tests := []struct {
 		name  string
