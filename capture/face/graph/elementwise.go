@@ -17,9 +17,21 @@ const (
 	opPrelu
 )
 
-var binaryKinds = map[string]binaryKind{
-	"Add": opAdd, "AddV2": opAdd, "BiasAdd": opAdd, "Sub": opSub, "Mul": opMul,
-	"Maximum": opMax, "Minimum": opMin, "Prelu": opPrelu,
+// binaryKindOf maps a TensorFlow op name to its elementwise kind.
+func binaryKindOf(op string) binaryKind {
+	switch op {
+	case "Sub":
+		return opSub
+	case "Mul":
+		return opMul
+	case "Maximum":
+		return opMax
+	case "Minimum":
+		return opMin
+	case "Prelu":
+		return opPrelu
+	}
+	return opAdd // Add, AddV2, BiasAdd
 }
 
 // binaryOp is an elementwise op of two tensors with NumPy broadcasting.
@@ -307,8 +319,21 @@ const (
 	opSigmoid
 )
 
-var unaryKinds = map[string]unaryKind{
-	"Relu": opRelu, "Relu6": opRelu6, "Abs": opAbs, "Square": opSquare, "Rsqrt": opRsqrt, "Sigmoid": opSigmoid,
+// unaryKindOf maps a TensorFlow op name to its elementwise kind.
+func unaryKindOf(op string) unaryKind {
+	switch op {
+	case "Relu6":
+		return opRelu6
+	case "Abs":
+		return opAbs
+	case "Square":
+		return opSquare
+	case "Rsqrt":
+		return opRsqrt
+	case "Sigmoid":
+		return opSigmoid
+	}
+	return opRelu
 }
 
 // unaryOp is an elementwise function of one tensor.

@@ -85,6 +85,7 @@ type attrJSON struct {
 // jsonInt accepts int64 values written as JSON strings ("12") or numbers.
 type jsonInt int64
 
+// UnmarshalJSON decodes "12" or 12.
 func (j *jsonInt) UnmarshalJSON(b []byte) error {
 	s := strings.Trim(string(b), `"`)
 	v, err := strconv.ParseInt(s, 10, 64)

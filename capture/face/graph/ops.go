@@ -22,18 +22,20 @@ type aliasOp interface {
 	alias()
 }
 
-// supportedOps lists the ops newOp builds (besides Const and Placeholder).
-var supportedOps = map[string]bool{
-	"Identity": true, "Reshape": true, "Squeeze": true,
-	"Conv2D": true, "_FusedConv2D": true,
-	"DepthwiseConv2dNative": true, "FusedDepthwiseConv2dNative": true,
-	"MatMul": true, "_FusedMatMul": true,
-	"Add": true, "AddV2": true, "BiasAdd": true, "Sub": true, "Mul": true, "Maximum": true, "Minimum": true, "Prelu": true,
-	"Relu": true, "Relu6": true, "Abs": true, "Square": true, "Rsqrt": true, "Sigmoid": true,
-	"Sum": true, "Mean": true, "Softmax": true, "MaxPool": true, "Pad": true, "ConcatV2": true,
+// supportedOp reports whether newOp builds op name (Const and Placeholder
+// are handled by the loader itself).
+func supportedOp(name string) bool {
+	switch name {
+	case "Identity", "Reshape", "Squeeze",
+		"Conv2D", "_FusedConv2D", "DepthwiseConv2dNative", "FusedDepthwiseConv2dNative",
+		"MatMul", "_FusedMatMul",
+		"Add", "AddV2", "BiasAdd", "Sub", "Mul", "Maximum", "Minimum", "Prelu",
+		"Relu", "Relu6", "Abs", "Square", "Rsqrt", "Sigmoid",
+		"Sum", "Mean", "Softmax", "MaxPool", "Pad", "ConcatV2":
+		return true
+	}
+	return false
 }
-
-func supportedOp(name string) bool { return supportedOps[name] }
 
 // newOp builds the op of node n whose inputs are the value ids ins; it
 // returns the op and the ids of its runtime (non-folded) inputs.
@@ -95,12 +97,12 @@ func newOp(n *nodeJSON, ins []int, values []*value) (op, []int, error) {
 				return nil, nil, fmt.Errorf("int32 operand: %w", ErrUnsupportedOp)
 			}
 		}
-		return &binaryOp{kind: binaryKinds[n.Op]}, ins, nil
+		return &binaryOp{kind: binaryKindOf(n.Op)}, ins, nil
 	case "Relu", "Relu6", "Abs", "Square", "Rsqrt", "Sigmoid":
 		if err := need(1); err != nil {
 			return nil, nil, err
 		}
-		return &unaryOp{kind: unaryKinds[n.Op]}, ins, nil
+		return &unaryOp{kind: unaryKindOf(n.Op)}, ins, nil
 	case "Sum", "Mean":
 		if err := need(2); err != nil {
 			return nil, nil, err
