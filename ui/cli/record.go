@@ -68,46 +68,54 @@ func parseSeconds(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// recordConfig turns the flags and the configuration into a camera config.
+// recordConfig turns the flags and the configuration into a camera config
+// and the time limit.
 func recordConfig(app *App, o recordOptions) (v4l2.Config, time.Duration, error) {
-	var cfg v4l2.Config
 	if o.out == "" {
-		return cfg, 0, errors.New("give the output folder with --out DIR")
+		return v4l2.Config{}, 0, errors.New("give the output folder with --out DIR")
 	}
 	if o.frames < 0 {
-		return cfg, 0, errors.New("--frames must be positive")
+		return v4l2.Config{}, 0, errors.New("--frames must be positive")
 	}
 	limit, err := parseSeconds(o.seconds)
 	if err != nil {
-		return cfg, 0, err
+		return v4l2.Config{}, 0, err
 	}
 	if o.frames == 0 && limit == 0 {
-		return cfg, 0, errors.New("say when to stop: --frames N or --seconds S")
+		return v4l2.Config{}, 0, errors.New("say when to stop: --frames N or --seconds S")
 	}
-	cfg.Device = o.device
+	cfg, err := cameraConfig(app, o.device, o.format, o.size)
+	return cfg, limit, err
+}
+
+// cameraConfig is the camera the flags and the configuration name: the
+// flag where given, else camera.device / camera.format / camera.width and
+// height.
+func cameraConfig(app *App, device, format, size string) (v4l2.Config, error) {
+	var cfg v4l2.Config
+	cfg.Device = device
 	if cfg.Device == "" {
 		cfg.Device = app.Config.Camera.Device
 	}
-	format := o.format
 	if format == "" && app.Config.Camera.Format != "auto" {
 		format = app.Config.Camera.Format
 	}
 	if format != "" {
 		if _, err := v4l2.ParseFormat(format); err != nil {
-			return cfg, 0, err
+			return cfg, err
 		}
 	}
 	cfg.Format = format
-	if o.size != "" {
-		s, err := v4l2.ParseSize(o.size)
+	if size != "" {
+		s, err := v4l2.ParseSize(size)
 		if err != nil {
-			return cfg, 0, err
+			return cfg, err
 		}
 		cfg.Size = s
 	} else if c := app.Config.Camera; c.Width > 0 && c.Height > 0 {
 		cfg.Size = v4l2.Size{Width: c.Width, Height: c.Height}
 	}
-	return cfg, limit, nil
+	return cfg, nil
 }
 
 func runRecord(ctx context.Context, app *App, o recordOptions) error {

@@ -6,13 +6,16 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kycterm/kycterm/api"
 	"github.com/kycterm/kycterm/capture"
+	"github.com/kycterm/kycterm/capture/v4l2"
 	"github.com/kycterm/kycterm/config"
 	"github.com/kycterm/kycterm/ui/flow"
+	"github.com/kycterm/kycterm/ui/i18n"
 )
 
 // newVerifyCmd builds `kycterm verify`: a whole verification run headless
@@ -20,6 +23,8 @@ import (
 func newVerifyCmd(app *App) *cobra.Command {
 	var o struct {
 		uuid, recording, passport string
+		device                    string
+		window                    time.Duration
 		documentType, country     string
 		json, noAnalysis          bool
 	}
@@ -34,6 +39,10 @@ Each frame sent is analysed locally first (face mesh, head pose,
 blendshapes, anti-spoofing), as the browser client does; --no-analysis
 sends the frames alone.
 
+--device captures live from a camera: each challenge's instruction is
+printed, and its frames are taken when the local analysis sees it done or
+when --window runs out.
+
 --recording takes a recording (a folder with manifest.json, see
 docs/recording.md), whose frames are matched to challenges by their
 label, or a plain folder of frames named <challengeIndex>-<n>.jpg|png.
@@ -46,8 +55,8 @@ configuration error, 3 API or network error, 4 capture or input error.`,
       --recording ./frames --passport p.png --base-url http://127.0.0.1:8080 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if o.uuid == "" || o.recording == "" || o.passport == "" {
-				return UsageError(errors.New("--uuid, --recording and --passport are required"))
+			if o.uuid == "" || o.passport == "" || (o.recording == "") == (o.device == "") {
+				return UsageError(errors.New("--uuid, --passport and one of --recording or --device are required"))
 			}
 			if !api.ValidUUID(o.uuid) {
 				return UsageError(fmt.Errorf("--uuid %q is not a verification UUID", o.uuid))
@@ -60,8 +69,16 @@ configuration error, 3 API or network error, 4 capture or input error.`,
 			if err != nil {
 				return InputError(err)
 			}
-			src, err := capture.OpenDir(o.recording, capture.ReplayOptions{Pace: capture.AsFastAsPossible})
-			if err != nil {
+			var src capture.Source
+			if o.device != "" {
+				cfg, err := cameraConfig(app, o.device, "", "")
+				if err != nil {
+					return UsageError(err)
+				}
+				if src, err = v4l2.Open(cfg); err != nil {
+					return InputError(err)
+				}
+			} else if src, err = capture.OpenDir(o.recording, capture.ReplayOptions{Pace: capture.AsFastAsPossible}); err != nil {
 				return InputError(err)
 			}
 			client, err := api.New(app.Config.APIConfig(app.Build.Version, app.Logger))
@@ -84,6 +101,9 @@ configuration error, 3 API or network error, 4 capture or input error.`,
 				defer an.Close()
 				h.Analyzer = an
 			}
+			if o.device != "" {
+				h.Live = liveCapture(app, h.Analyzer, o.window)
+			}
 			res, err := flow.RunHeadless(cmd.Context(), client, h, FlowOptions(app.Config))
 			if err != nil {
 				return flowExit(err)
@@ -94,12 +114,50 @@ configuration error, 3 API or network error, 4 capture or input error.`,
 	f := cmd.Flags()
 	f.StringVar(&o.uuid, "uuid", "", "verification `UUID`")
 	f.StringVar(&o.recording, "recording", "", "recording or frame folder `DIR`")
+	f.StringVar(&o.device, "device", "", "capture live from camera `DEV` instead of a recording")
+	f.DurationVar(&o.window, "window", 6*time.Second, "with --device: time each challenge may take")
 	f.StringVar(&o.passport, "passport", "", "document photo `FILE` (JPEG or PNG)")
 	f.StringVar(&o.documentType, "document-type", "", "document type (default document.type, passport)")
 	f.StringVar(&o.country, "country", "", "issuing country, ISO 3166 alpha-2 (default document.country)")
 	f.BoolVar(&o.json, "json", false, "print the verify response as JSON")
 	f.BoolVar(&o.noAnalysis, "no-analysis", false, "send the frames without local face analysis")
 	return cmd
+}
+
+// liveCapture prints each challenge's instruction to stderr and how it
+// ended, for a headless capture from a camera.
+func liveCapture(app *App, an flow.Analyzer, window time.Duration) *flow.Live {
+	cat, err := i18n.New(app.Config.UI.Lang)
+	if err != nil {
+		cat, _ = i18n.New("en")
+	}
+	l := &flow.Live{
+		Analyzer: an,
+		Window:   window,
+		Prompt: func(i int, c api.Challenge) {
+			fmt.Fprintf(app.Stderr, "challenge %d: %s — %s\n", i+1, c.Type, challengeHint(cat, c.Type))
+		},
+		Done: func(_ int, c api.Challenge, seen bool) {
+			if seen {
+				fmt.Fprintf(app.Stderr, "  %s seen\n", c.Type)
+			} else {
+				fmt.Fprintf(app.Stderr, "  %s not seen locally; frames sent for the service to judge\n", c.Type)
+			}
+		},
+	}
+	if an != nil {
+		l.Detector = flow.NewChallengeDetector()
+	}
+	return l
+}
+
+// challengeHint is the instruction for a challenge in the configured
+// language, from the TUI's catalog (the subject's own left and right).
+func challengeHint(cat *i18n.Catalog, name string) string {
+	if key := "challenge." + name; cat.Has(key) {
+		return cat.T(key)
+	}
+	return cat.T("challenge.unknown", name)
 }
 
 // FlowOptions maps the configuration onto the flow's settings.

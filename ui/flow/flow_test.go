@@ -7,10 +7,12 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/kycterm/kycterm/api"
 	"github.com/kycterm/kycterm/api/sandbox"
@@ -265,5 +267,75 @@ func TestBuildVerifyRequestMeasuredOnly(t *testing.T) {
 		if f.Blendshapes != nil || f.Landmarks != nil {
 			t.Errorf("frame %d carries unmeasured analysis", i)
 		}
+	}
+}
+
+func TestCaptureLiveWithoutAnalysis(t *testing.T) {
+	c, uuid := newSandbox(t, api.CreateVerificationRequest{Email: "anna@example.com"})
+	ctx := context.Background()
+	opts := flow.DefaultOptions()
+	opts.FramesPerChallenge = 2
+	s, err := flow.Open(ctx, c, uuid, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StartLiveness(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A looping replay at real pace stands in for a camera.
+	src, err := capture.OpenDir(writeFrames(t, 1, 3), capture.ReplayOptions{Loop: true, Interval: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := src.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var prompted, unseen int
+	err = s.CaptureLive(ctx, src, flow.Live{
+		Window: 150 * time.Millisecond,
+		Prompt: func(int, api.Challenge) { prompted++ },
+		Done: func(_ int, _ api.Challenge, seen bool) {
+			if !seen {
+				unseen++
+			}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(s.Challenges())
+	if prompted != n || unseen != n {
+		t.Errorf("prompted %d, unseen %d, want %d each", prompted, unseen, n)
+	}
+	if !s.Complete() {
+		t.Fatal("not every challenge has its frames")
+	}
+	req, err := s.BuildVerifyRequest()
+	if err == nil {
+		t.Fatalf("built a request without a document: %d frames", len(req.Frames))
+	}
+}
+
+func TestCaptureLiveSourceEnds(t *testing.T) {
+	c, uuid := newSandbox(t, api.CreateVerificationRequest{Email: "anna@example.com"})
+	ctx := context.Background()
+	s, err := flow.Open(ctx, c, uuid, flow.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StartLiveness(ctx); err != nil {
+		t.Fatal(err)
+	}
+	src, err := capture.OpenDir(writeFrames(t, 1, 1), capture.ReplayOptions{Pace: capture.AsFastAsPossible})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := src.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if err := s.CaptureLive(ctx, src, flow.Live{Window: time.Second}); !errors.Is(err, io.EOF) {
+		t.Fatalf("err = %v, want io.EOF from the ended source", err)
 	}
 }

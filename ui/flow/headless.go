@@ -57,9 +57,12 @@ type Headless struct {
 	Document     []byte
 	DocumentType string
 	Country      string
-	// Frames is a recorded source (not yet started) whose frames carry a
-	// challenge label or index.
+	// Frames is the source (not yet started): a recording whose frames
+	// carry a challenge label or index, or, with Live set, a camera.
 	Frames capture.Source
+	// Live, when set, captures each challenge from Frames as it happens
+	// (see CaptureLive) instead of sorting recorded frames.
+	Live *Live
 	// Analyzer is optional.
 	Analyzer Analyzer
 	// Progress is optional.
@@ -99,7 +102,12 @@ func RunHeadless(ctx context.Context, svc Service, h Headless, opts Options) (*a
 	}
 
 	report(Event{Step: StepCapture})
-	if err := s.captureRecorded(ctx, h.Frames, h.Analyzer, lv.Challenges); err != nil {
+	if h.Live != nil {
+		err = s.captureCamera(ctx, h.Frames, *h.Live)
+	} else {
+		err = s.captureRecorded(ctx, h.Frames, h.Analyzer, lv.Challenges)
+	}
+	if err != nil {
 		return nil, fail(StepCapture, err)
 	}
 
@@ -117,6 +125,18 @@ func RunHeadless(ctx context.Context, svc Service, h Headless, opts Options) (*a
 		return nil, fail(StepVerify, err)
 	}
 	return res, nil
+}
+
+// captureCamera starts a live source and captures every challenge from it.
+func (s *Session) captureCamera(ctx context.Context, src capture.Source, l Live) error {
+	if src == nil {
+		return errors.New("no camera")
+	}
+	if err := src.Start(ctx); err != nil {
+		return fmt.Errorf("start camera: %w", err)
+	}
+	defer src.Close()
+	return s.CaptureLive(ctx, src, l)
 }
 
 // captureRecorded reads src to its end, maps its frames onto challenges
