@@ -101,6 +101,8 @@ func (m documentModel) Init() (documentModel, tea.Cmd) {
 		return m, nil
 	}
 	m.srcID = m.c.nextID()
+	// a frame of an earlier source may still be rendering in its command
+	m.preview = &Preview{}
 	return m, openSource(m.c.ctx, m.srcID, m.documentOpener())
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,6 +37,8 @@ type fakeService struct {
 	verify    *api.VerifyResponse
 	list      []api.Verification
 	restrict  api.Restrictions
+	// hold makes Upload wait until its context ends.
+	hold bool
 }
 
 func newFakeService() *fakeService {
@@ -107,9 +110,19 @@ func (f *fakeService) Params(context.Context, string) (*api.Params, error) {
 	return f.params(), nil
 }
 
-func (f *fakeService) Upload(_ context.Context, _ string, _ api.UploadRequest, progress api.ProgressFunc) error {
+func (f *fakeService) Upload(ctx context.Context, _ string, _ api.UploadRequest, progress api.ProgressFunc) error {
 	if err := f.call("upload"); err != nil {
 		return err
+	}
+	f.mu.Lock()
+	hold := f.hold
+	f.mu.Unlock()
+	if hold {
+		if progress != nil {
+			progress(300, 1000)
+		}
+		<-ctx.Done()
+		return ctx.Err()
 	}
 	if progress != nil {
 		progress(1000, 1000)
@@ -181,6 +194,9 @@ type stillSource struct {
 	img   image.Image
 	seq   uint64
 	label string
+	// clock is shared by the sources of one test, so frames of different
+	// sources never carry the same time, as with a real camera.
+	clock *atomic.Int64
 }
 
 func (s *stillSource) Start(context.Context) error { return nil }
@@ -194,7 +210,8 @@ func (s *stillSource) Latest() (capture.Frame, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
-	return capture.Frame{Image: s.img, Seq: s.seq, Wall: time.Unix(1764100000, 0).Add(time.Duration(s.seq) * 100 * time.Millisecond),
+	tick := s.clock.Add(1)
+	return capture.Frame{Image: s.img, Seq: s.seq, Wall: time.Unix(1764100000, 0).Add(time.Duration(tick) * 100 * time.Millisecond),
 		ChallengeIndex: -1, Label: s.label}, true
 }
 
@@ -206,16 +223,19 @@ func fakeOptions(svc *fakeService) Options {
 	fo := flow.DefaultOptions()
 	fo.Clock = fixedClock
 	img := testImage(320, 240)
+	clock := new(atomic.Int64)
 	return Options{
-		Service:       svc,
-		Flow:          fo,
-		Camera:        func(label string) (capture.Source, error) { return &stillSource{img: img, label: label}, nil },
+		Service: svc,
+		Flow:    fo,
+		Camera: func(label string) (capture.Source, error) {
+			return &stillSource{img: img, label: label, clock: clock}, nil
+		},
 		Lang:          "en",
 		DocumentType:  "passport",
 		Country:       "ru",
 		UUID:          fakeUUID,
 		Now:           fixedClock,
-		FrameInterval: time.Millisecond,
+		FrameInterval: 10 * time.Millisecond,
 	}
 }
 
@@ -257,26 +277,28 @@ func sandboxOptions(t *testing.T) Options {
 	}
 }
 
+// runners holds, for each model (keyed by its shared *common), the
+// messages of commands still in flight, so a command started during one
+// pump delivers its message to the next, as in a running program.
+var runners sync.Map
+
+func queueOf(m Model) chan tea.Msg {
+	v, _ := runners.LoadOrStore(m.c, make(chan tea.Msg, 1024))
+	return v.(chan tea.Msg)
+}
+
 // pump runs cmd and every command the messages it produces lead to,
 // feeding the messages to m one at a time, until a message satisfies
 // until (after it is applied) or the time runs out.
 func pump(t *testing.T, m Model, cmd tea.Cmd, until func(tea.Msg, Model) bool) Model {
 	t.Helper()
-	msgs := make(chan tea.Msg, 64)
-	done := make(chan struct{})
-	defer close(done)
-	var start func(tea.Cmd)
-	start = func(c tea.Cmd) {
+	msgs := queueOf(m)
+	t.Cleanup(func() { runners.Delete(m.c) })
+	start := func(c tea.Cmd) {
 		if c == nil {
 			return
 		}
-		go func() {
-			msg := c()
-			select {
-			case msgs <- msg:
-			case <-done:
-			}
-		}()
+		go func() { msgs <- c() }()
 	}
 	start(cmd)
 	deadline := time.After(10 * time.Second)
@@ -292,7 +314,19 @@ func pump(t *testing.T, m Model, cmd tea.Cmd, until func(tea.Msg, Model) bool) M
 				}
 				continue
 			}
-			if reflect.TypeOf(msg).Name() == "sequenceMsg" {
+			if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && reflect.TypeOf(msg).Name() == "sequenceMsg" {
+				// run in order, as tea.Sequence does
+				cmds := make([]tea.Cmd, v.Len())
+				for i := range cmds {
+					cmds[i], _ = v.Index(i).Interface().(tea.Cmd)
+				}
+				go func() {
+					for _, c := range cmds {
+						if c != nil {
+							msgs <- c()
+						}
+					}
+				}()
 				continue
 			}
 			next, c := m.Update(msg)

@@ -173,6 +173,9 @@ func (m livenessModel) openActive() (livenessModel, tea.Cmd) {
 		return m, stop
 	}
 	m.srcID = m.c.nextID()
+	// Each source renders into its own Preview: a frame of the previous
+	// source may still be rendering in its command.
+	m.preview = &Preview{}
 	label := m.challenges[m.active].Type
 	cam := m.c.opts.Camera
 	open := func() (capture.Source, error) {
