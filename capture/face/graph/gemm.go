@@ -269,14 +269,44 @@ func planConvGEMM(p *planner, g *convGeom, pb *packedB, e *epilogue, in, out []f
 		for blk := lo; blk < hi; blk++ {
 			r0 := blk * bs
 			rows := min(bs, m-r0)
-			for r := range rows {
-				im2colRow(g, in, r0+r, buf[r*k:(r+1)*k])
-			}
+			im2colBlock(g, in, r0, rows, buf)
 			gemmBlock(ks, rows, k, buf, k, pb, ep, out[r0*g.cout:], g.cout, 0, pb.panels)
 		}
 	}
 	grain := grainFor(min(bs, m) * k * g.cout)
 	return func() { p.pool.run(blocks, grain, body) }
+}
+
+// im2colBlock gathers the receptive fields of output pixels [r0, r0+rows)
+// into dst (rows × kh·kw·cin). Windows inside the input are copied a
+// kernel row at a time; the others go through im2colRow.
+func im2colBlock(g *convGeom, in []float32, r0, rows int, dst []float32) {
+	k := g.win.kh * g.win.kw * g.cin
+	span := g.win.kw * g.cin
+	rowStride := g.w * g.cin
+	ox := r0 % g.ow
+	oy := (r0 / g.ow) % g.oh
+	b := r0 / (g.ow * g.oh)
+	extH, extW := (g.win.kh-1)*g.win.dh, (g.win.kw-1)*g.win.dw
+	for r := range rows {
+		d := dst[r*k : (r+1)*k]
+		y0, x0 := oy*g.win.sh-g.ph, ox*g.win.sw-g.pw
+		if g.win.dw == 1 && y0 >= 0 && y0+extH < g.h && x0 >= 0 && x0+extW < g.w {
+			src := in[((b*g.h+y0)*g.w+x0)*g.cin:]
+			for ky := range g.win.kh {
+				copy(d[ky*span:(ky+1)*span], src[ky*g.win.dh*rowStride:][:span])
+			}
+		} else {
+			im2colRow(g, in, r0+r, d)
+		}
+		if ox++; ox == g.ow {
+			ox = 0
+			if oy++; oy == g.oh {
+				oy = 0
+				b++
+			}
+		}
+	}
 }
 
 // im2colRow gathers the receptive field of output pixel row (b, oy, ox

@@ -221,3 +221,38 @@ func BenchmarkDepthwise(b *testing.B) {
 		})
 	}
 }
+
+// TestIm2colBlock checks the block gatherer against the per-row one on
+// every geometry kind: padding, strides, dilations, several images.
+func TestIm2colBlock(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	tests := []struct {
+		name         string
+		win          window
+		n, h, w, cin int
+	}{
+		{"3x3 same", window{kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, same: true}, 1, 7, 9, 3},
+		{"5x5 stride 2", window{kh: 5, kw: 5, sh: 2, sw: 2, dh: 1, dw: 1, same: true}, 2, 11, 8, 2},
+		{"dilated", window{kh: 3, kw: 3, sh: 1, sw: 1, dh: 2, dw: 2, same: true}, 1, 9, 9, 4},
+		{"valid wide", window{kh: 2, kw: 2, sh: 2, sw: 1, dh: 1, dw: 1}, 1, 6, 7, 20},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g := &convGeom{win: tc.win, n: tc.n, h: tc.h, w: tc.w, cin: tc.cin, cout: 1}
+			g.oh, g.ph = outSize(g.h, g.win.kh, g.win.sh, g.win.dh, g.win.same)
+			g.ow, g.pw = outSize(g.w, g.win.kw, g.win.sw, g.win.dw, g.win.same)
+			in := randSlice(r, g.n*g.h*g.w*g.cin)
+			k := g.win.kh * g.win.kw * g.cin
+			m := g.n * g.oh * g.ow
+			for _, r0 := range []int{0, 1, m / 2} {
+				rows := m - r0
+				got, want := randSlice(r, rows*k), make([]float32, rows*k)
+				im2colBlock(g, in, r0, rows, got)
+				for i := range rows {
+					im2colRow(g, in, r0+i, want[i*k:(i+1)*k])
+				}
+				closeSlices(t, got, want, 0)
+			}
+		})
+	}
+}
