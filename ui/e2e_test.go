@@ -1,0 +1,122 @@
+package ui_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTmuxDemo builds the kycterm binary and runs `kycterm demo` in a
+// real terminal (tmux) at 80×24 and 120×40, walking the whole flow with
+// Enter alone and checking every screen with capture-pane. It needs tmux
+// and runs only when KYCTERM_E2E is set (.ci/steps/tui-e2e.sh sets it).
+func TestTmuxDemo(t *testing.T) {
+	if os.Getenv("KYCTERM_E2E") == "" {
+		t.Skip("end-to-end test in tmux: set KYCTERM_E2E=1 to run it (.ci/steps/tui-e2e.sh does)")
+	}
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("end-to-end test in tmux: tmux is not installed (apt-get install tmux)")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "kycterm")
+	build := exec.Command("go", "build", "-o", bin, "github.com/kycterm/kycterm")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			runTmuxDemo(t, tmux, bin, dir, size[0], size[1])
+		})
+	}
+}
+
+func runTmuxDemo(t *testing.T, tmux, bin, dir string, w, h int) {
+	sock := filepath.Join(dir, fmt.Sprintf("tmux-%d", w))
+	home := filepath.Join(dir, fmt.Sprintf("home-%d", w))
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	tm := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(tmux, append([]string{"-S", sock, "-f", "/dev/null"}, args...)...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	env := fmt.Sprintf("env -i PATH=%s HOME=%s XDG_CONFIG_HOME=%s/cfg XDG_STATE_HOME=%s/state TERM=xterm-256color COLORTERM=truecolor",
+		os.Getenv("PATH"), home, home, home)
+	// The shell stays after kycterm ends so its exit shows in the pane.
+	tm("new-session", "-d", "-s", "kyc", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h),
+		fmt.Sprintf("%s %s demo; echo kycterm-exited-$?; sleep 60", env, bin))
+	t.Cleanup(func() { _ = exec.Command(tmux, "-S", sock, "kill-server").Run() })
+
+	screen := func() string { return tm("capture-pane", "-p", "-t", "kyc") }
+	// waitFor polls the pane until it shows all of want; with enter it
+	// presses Enter between polls (the liveness capture).
+	waitFor := func(step string, enter bool, want ...string) string {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		var s string
+		for n := 0; time.Now().Before(deadline); n++ {
+			s = screen()
+			ok := true
+			for _, w := range want {
+				if !strings.Contains(s, w) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				return s
+			}
+			if strings.Contains(s, "kycterm-exited") || strings.Contains(s, "goroutine ") {
+				break
+			}
+			if enter && n%3 == 2 {
+				tm("send-keys", "-t", "kyc", "Enter")
+			}
+			time.Sleep(150 * time.Millisecond)
+		}
+		t.Fatalf("%s: the screen never showed %q; it shows:\n%s", step, want, s)
+		return ""
+	}
+	enter := func() { tm("send-keys", "-t", "kyc", "Enter") }
+
+	s := waitFor("open", false, "Open a verification", "DEMO")
+	if !regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-`).MatchString(s) {
+		t.Fatalf("the demo's verification is not offered:\n%s", s)
+	}
+	enter()
+	waitFor("session", false, "Session", "Issuing country", "Document type")
+	enter()
+	waitFor("document", false, "photo page", "▀")
+	enter()
+	waitFor("document captured", false, "Document captured", "to liveness")
+	enter()
+	s = waitFor("liveness", false, "Challenges", "frames", "mirror")
+	if !strings.Contains(s, "1 of 3") {
+		t.Errorf("no challenge progress:\n%s", s)
+	}
+	waitFor("liveness complete", true, "All challenges captured")
+	enter()
+	s = waitFor("result", false, "Combined score", "Liveness", "Face match", "Anti-spoofing")
+	if !strings.Contains(s, "PASSED") {
+		t.Errorf("no outcome:\n%s", s)
+	}
+	if !regexp.MustCompile(`Combined score\s+[█░]+ [01]\.\d\d`).MatchString(s) {
+		t.Errorf("the combined score has no bar and number:\n%s", s)
+	}
+	enter()
+	waitFor("next customer", false, "Open a verification")
+	tm("send-keys", "-t", "kyc", "C-c")
+	waitFor("quit", false, "kycterm-exited-0")
+}
