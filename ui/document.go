@@ -286,7 +286,9 @@ func (m documentModel) Update(msg tea.Msg) (documentModel, tea.Cmd) {
 			case key.Matches(msg, k.Back), key.Matches(msg, k.Enter):
 				m.fail = nil
 				if !m.have && !m.fileMode && m.src == nil && m.srcID == 0 {
-					return m.Init()
+					// the camera failed: the document can still come from a file
+					m.fileMode = true
+					return m, m.path.Focus()
 				}
 			}
 			return m, nil

@@ -334,6 +334,12 @@ func (m livenessModel) updateKey(msg tea.KeyPressMsg) (livenessModel, tea.Cmd) {
 			}
 		case key.Matches(msg, k.Back), key.Matches(msg, k.Enter):
 			m.fail = nil
+			if m.src == nil && !m.complete() {
+				// without a camera this screen can do nothing: go back
+				m, stop := m.stop()
+				m.attempt = 0
+				return m, tea.Batch(stop, func() tea.Msg { return backMsg{} })
+			}
 		}
 		return m, nil
 	}

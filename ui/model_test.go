@@ -279,6 +279,10 @@ func TestDocumentScreen(t *testing.T) {
 		if !strings.Contains(plain(m), "used by another program") {
 			t.Errorf("view:\n%s", plain(m))
 		}
+		m = send(t, m, keyPress("esc"), nil)
+		if !m.document.fileMode || m.document.fail != nil {
+			t.Error("esc did not offer a file instead of the camera")
+		}
 	})
 }
 

@@ -58,7 +58,11 @@ func (m resultModel) help() bindings {
 func scoreBar(s Styles, v float64, n int) string {
 	f := min(max(v, 0), 1)
 	full := int(f*float64(n) + 0.5)
-	return s.BarFull.Render(strings.Repeat("█", full)) + s.BarEmpty.Render(strings.Repeat("░", n-full)) + fmt.Sprintf(" %.2f", v)
+	num := fmt.Sprintf(" %.2f", v)
+	if v > 1 && v == float64(int64(v)) {
+		num = fmt.Sprintf(" %d", int64(v)) // a count, not a score
+	}
+	return s.BarFull.Render(strings.Repeat("█", full)) + s.BarEmpty.Render(strings.Repeat("░", n-full)) + num
 }
 
 // View draws the result screen.
