@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"math"
 	"math/rand/v2"
@@ -113,6 +114,10 @@ type Options struct {
 	DPI float64
 	// Degradation is applied after drawing.
 	Degradation Degradation
+	// Photo, when set, is drawn (in gray, scaled to fill) as the
+	// holder's photo instead of a plain shape; a demo's document can
+	// carry the demo's face.
+	Photo image.Image
 }
 
 // geometry of the document layouts, in millimetres.
@@ -166,7 +171,7 @@ func (r *Renderer) Render(lines []string, opt Options, rng *rand.Rand) (*image.G
 	}
 	mm := dpi / 25.4
 	sp := specFor(format)
-	page := r.drawPage(lines, sp, mm, rng)
+	page := r.drawPage(lines, sp, mm, opt.Photo, rng)
 	d := opt.Degradation
 	frame := project(page, d, rng)
 	if d.Light > 0 {
@@ -244,7 +249,7 @@ func (r *Renderer) text(ras *vector.Rasterizer, s string, x, y, pitch, jitter fl
 	}
 }
 
-func (r *Renderer) drawPage(lines []string, sp pageSpec, mm float64, rng *rand.Rand) *plane {
+func (r *Renderer) drawPage(lines []string, sp pageSpec, mm float64, photo image.Image, rng *rand.Rand) *plane {
 	w, h := int(sp.w*mm), int(sp.h*mm)
 	paper := float32(225 + rng.IntN(25))
 	p := newPlane(w, h, paper)
@@ -286,6 +291,9 @@ func (r *Renderer) drawPage(lines []string, sp pageSpec, mm float64, rng *rand.R
 			if dx, dy := (float64(x)-cx)/rx, (float64(y)-cy)/ry; dx*dx+dy*dy < 1 {
 				v -= 50
 			}
+			if photo != nil {
+				v = photoAt(photo, float64(x-x0)/float64(x1-x0), float64(y-y0)/float64(y1-y0))
+			}
 			p.pix[y*w+x] = float32(v)
 		}
 	}
@@ -314,6 +322,22 @@ func (r *Renderer) drawPage(lines []string, sp pageSpec, mm float64, rng *rand.R
 	}
 	p.ink(ras, float32(15+rng.IntN(35)))
 	return p
+}
+
+// photoAt samples img's luminance at (u, v) in [0,1)², cropping it to
+// fill the photo's shape from its centre.
+func photoAt(img image.Image, u, v float64) float64 {
+	b := img.Bounds()
+	const aspect = 35.0 / 45.0 // passport photo width / height
+	cw, ch := float64(b.Dx()), float64(b.Dy())
+	if cw/ch > aspect {
+		cw = ch * aspect
+	} else {
+		ch = cw / aspect
+	}
+	x := b.Min.X + int((float64(b.Dx())-cw)/2+u*cw)
+	y := b.Min.Y + int((float64(b.Dy())-ch)/2+v*ch)
+	return float64(color.GrayModel.Convert(img.At(x, y)).(color.Gray).Y)
 }
 
 // project places the page on a background frame through a rotation and a

@@ -2,6 +2,7 @@ package synth
 
 import (
 	"errors"
+	"image"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -62,6 +63,30 @@ func TestRenderDeterministicAndSized(t *testing.T) {
 		if _, err := Preset(name, rand.New(rand.NewPCG(1, 1))); err != nil {
 			t.Errorf("preset %s: %v", name, err)
 		}
+	}
+}
+
+func TestRenderPhoto(t *testing.T) {
+	rr, err := NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A white photo replaces the default dark shapes: the page gets lighter.
+	white := image.NewGray(image.Rect(0, 0, 70, 90))
+	for i := range white.Pix {
+		white.Pix[i] = 255
+	}
+	mean := func(g *image.Gray) float64 {
+		s := 0
+		for _, v := range g.Pix {
+			s += int(v)
+		}
+		return float64(s) / float64(len(g.Pix))
+	}
+	plain, _ := rr.Render(SpecimenTD3(), Options{DPI: 100}, rand.New(rand.NewPCG(1, 1)))
+	with, _ := rr.Render(SpecimenTD3(), Options{DPI: 100, Photo: white}, rand.New(rand.NewPCG(1, 1)))
+	if mean(with) < mean(plain)+3 {
+		t.Errorf("mean gray %.1f with a white photo, %.1f without", mean(with), mean(plain))
 	}
 }
 
