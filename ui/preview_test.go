@@ -2,13 +2,19 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/jpeg"
+	"io/fs"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kycterm/kycterm/assets"
+	"github.com/kycterm/kycterm/capture/face"
+	"github.com/kycterm/kycterm/ui/flow"
 )
 
 func TestFit(t *testing.T) {
@@ -205,5 +211,35 @@ func BenchmarkPreview(b *testing.B) {
 				_ = p.Render(frame, cols, rows, mode.mode, true, true)
 			}
 		})
+	}
+}
+
+// BenchmarkPreviewWithAnalysis is one preview frame as the liveness screen
+// makes it with the face analysis installed: render a recorded 640×480
+// frame into a 120×40 terminal's preview and analyse it (readFrame's
+// work). Frames per second = 1e9 / ns/op.
+func BenchmarkPreviewWithAnalysis(b *testing.B) {
+	an, err := flow.NewFaceAnalyzer(assets.Models(), face.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer an.Close()
+	data, err := fs.ReadFile(assets.Demo(), "recording/000000.jpg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	frame, err := jpeg.Decode(bytes.NewReader(data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	var p Preview
+	cols, rows := 120-42, 40-5-7
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = p.Render(frame, cols, rows, TrueColor, true, true)
+		if _, err := an.Analyze(ctx, frame); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

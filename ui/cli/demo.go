@@ -25,6 +25,7 @@ func newDemoCmd(app *App) *cobra.Command {
 		camera, recording string
 		auto, json        bool
 		headless          bool
+		noAnalysis        bool
 	}
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -50,11 +51,12 @@ Needs no camera, no network, no account and no configuration.`,
 			if o.headless || o.json {
 				return runHeadlessDemo(cmd.Context(), app, o.recording, o.json)
 			}
-			return runDemoTUI(cmd.Context(), app, o.recording)
+			return runDemoTUI(cmd.Context(), app, o.recording, o.noAnalysis)
 		},
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.headless, "headless", false, "run without the TUI and print the result")
+	f.BoolVar(&o.noAnalysis, "no-analysis", false, "TUI: no local face analysis, every frame captured with Enter")
 	f.StringVar(&o.camera, "camera", "", "use camera `DEV` instead of the bundled recording")
 	f.StringVar(&o.recording, "recording", "", "use the recording in `DIR`")
 	f.BoolVar(&o.auto, "auto", false, "walk the flow by itself")
@@ -107,7 +109,7 @@ func demoDocument(app *App) (docType, country string) {
 // runDemoTUI runs the kiosk's TUI against the demo sandbox, with the
 // bundled (or given) recording as the camera and the bundled document
 // photo in front of the document camera.
-func runDemoTUI(ctx context.Context, app *App, recordingDir string) error {
+func runDemoTUI(ctx context.Context, app *App, recordingDir string, noAnalysis bool) error {
 	if err := needTerminal(app); err != nil {
 		return err
 	}
@@ -143,6 +145,11 @@ func runDemoTUI(ctx context.Context, app *App, recordingDir string) error {
 	opts.DocumentCamera = func() (capture.Source, error) {
 		return capture.OpenImageFS(demo, "passport.jpg", live)
 	}
+	closeAnalysis, err := withFaceAnalysis(&opts, noAnalysis)
+	if err != nil {
+		return err
+	}
+	defer closeAnalysis()
 	return runTUI(ctx, app, opts)
 }
 

@@ -15,12 +15,14 @@ import (
 	"github.com/kycterm/kycterm/capture"
 	"github.com/kycterm/kycterm/capture/v4l2"
 	"github.com/kycterm/kycterm/ui"
+	"github.com/kycterm/kycterm/ui/flow"
 )
 
 // kioskFlags are the kiosk's own flags.
 type kioskFlags struct {
-	device    string
-	recording string
+	device     string
+	recording  string
+	noAnalysis bool
 }
 
 // newKioskCmd builds `kycterm kiosk`, also run when no command is given.
@@ -43,6 +45,7 @@ command is given.`,
 	}
 	cmd.Flags().StringVar(&o.device, "device", "", "camera `device` (default camera.device, else the first camera)")
 	cmd.Flags().StringVar(&o.recording, "recording", "", "replay a recording `DIR` instead of a camera")
+	cmd.Flags().BoolVar(&o.noAnalysis, "no-analysis", false, "no local face analysis: the operator captures every frame")
 	return cmd
 }
 
@@ -63,7 +66,28 @@ func runKiosk(ctx context.Context, app *App, o kioskFlags) error {
 	opts.Context = ctx
 	opts.Service = client
 	opts.Camera = camera
+	closeAnalysis, err := withFaceAnalysis(&opts, o.noAnalysis)
+	if err != nil {
+		return err
+	}
+	defer closeAnalysis()
 	return runTUI(ctx, app, opts)
+}
+
+// withFaceAnalysis installs the local face analysis and its challenge
+// detector (auto-capture) in opts, unless off; the returned func releases
+// the models.
+func withFaceAnalysis(opts *ui.Options, off bool) (func(), error) {
+	an, err := newFaceAnalyzer(off)
+	if err != nil {
+		return nil, InputError(err)
+	}
+	if an == nil {
+		return func() {}, nil
+	}
+	opts.Analyzer = an
+	opts.Detector = flow.NewChallengeDetector()
+	return an.Close, nil
 }
 
 // kioskCamera chooses the kiosk's frames: a recording replayed like a
