@@ -169,3 +169,18 @@ func (c *common) name(prefix, v string) string {
 func joinColumns(left, right string, gap int) string {
 	return lipgloss.JoinHorizontal(lipgloss.Top, left, strings.Repeat(" ", gap), right)
 }
+
+// resetter is implemented by analyzers and detectors that keep state from
+// frame to frame (the tracked face, a challenge's progress).
+type resetter interface{ Reset() }
+
+// resetAnalysis forgets what the face analysis and the detector tracked:
+// a new customer, a retaken challenge.
+func (c *common) resetAnalysis() {
+	if r, ok := c.opts.Analyzer.(resetter); ok {
+		r.Reset()
+	}
+	if r, ok := c.opts.Detector.(resetter); ok {
+		r.Reset()
+	}
+}

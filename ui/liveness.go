@@ -308,6 +308,8 @@ func (m livenessModel) Update(msg tea.Msg) (livenessModel, tea.Cmd) {
 		}
 		m.have = msg.have
 		m.retaken[msg.index] = true
+		// the detector starts the retaken challenge afresh
+		m.c.resetAnalysis()
 		if next := m.firstIncomplete(); next != m.active {
 			m.active = next
 			return m.openActive()

@@ -140,6 +140,7 @@ func (m Model) reset() (Model, tea.Cmd) {
 		m.sess.Wipe()
 		m.sess = nil
 	}
+	m.c.resetAnalysis()
 	o := m.c.opts
 	o.UUID = ""
 	m.c.opts = o

@@ -566,3 +566,23 @@ func TestSandboxFlow(t *testing.T) {
 		t.Errorf("view:\n%s", plain(m))
 	}
 }
+
+type countingDetector struct{ resets int }
+
+func (d *countingDetector) Observe(string, flow.Analysis) bool { return false }
+func (d *countingDetector) Reset()                             { d.resets++ }
+
+func TestAnalysisResetForNextCustomerAndRetake(t *testing.T) {
+	d := &countingDetector{}
+	o := fakeOptions(newFakeService())
+	o.Detector = d
+	m := captureAll(t, newModel(t, o, 80, 24))
+	m = send(t, m, keyPress("r"), is[retakenMsg]())
+	if d.resets != 1 {
+		t.Errorf("%d resets after a retake", d.resets)
+	}
+	m = send(t, m, keyPress("ctrl+x"), nil)
+	if d.resets != 2 || m.screen != ScreenOpen {
+		t.Errorf("%d resets, screen %d after start over", d.resets, m.screen)
+	}
+}
