@@ -53,7 +53,7 @@ Exit codes: 0 every check digit holds, 1 some check digit fails,
 				if err != nil {
 					return err
 				}
-				return printMRZ(app.Stdout, reading.Result, &imageSource{o.image, reading.Confidence}, o.json)
+				return printMRZ(app.Stdout, reading.Result, &imageSource{o.image, reading.Confidence, reading.Uncertain}, o.json)
 			case len(args) == 1 && args[0] == "-":
 				var b []byte
 				if b, err = io.ReadAll(io.LimitReader(cmd.InOrStdin(), 4096)); err != nil {
@@ -80,6 +80,7 @@ Exit codes: 0 every check digit holds, 1 some check digit fails,
 type imageSource struct {
 	file       string
 	confidence float64
+	uncertain  []ocr.Uncertain
 }
 
 // readMRZImage reads the MRZ of a JPEG or PNG file; every failure is an
@@ -113,11 +114,13 @@ func printMRZ(w io.Writer, res *mrz.Result, src *imageSource, asJSON bool) error
 		enc.SetEscapeHTML(false) // keep '<' readable
 		out := struct {
 			*mrz.Result
-			Image      string   `json:"image,omitempty"`
-			Confidence *float64 `json:"confidence,omitempty"`
+			Image      string          `json:"image,omitempty"`
+			Confidence *float64        `json:"confidence,omitempty"`
+			Uncertain  []ocr.Uncertain `json:"uncertain,omitempty"`
 		}{Result: res}
 		if src != nil {
 			out.Image, out.Confidence = src.file, &src.confidence
+			out.Uncertain = src.uncertain
 		}
 		if err := enc.Encode(out); err != nil {
 			return fmt.Errorf("print MRZ: %w", err)
@@ -127,6 +130,13 @@ func printMRZ(w io.Writer, res *mrz.Result, src *imageSource, asJSON bool) error
 			fmt.Fprintf(w, "Read from %s, confidence %.2f\n", src.file, src.confidence)
 		}
 		writeMRZ(w, res)
+		if src != nil && len(src.uncertain) > 0 {
+			fmt.Fprintln(w, "Uncertain characters (no check digit confirms them: compare with the document)")
+			for _, u := range src.uncertain {
+				fmt.Fprintf(w, "  line %d column %d: %s in %s\n", u.Line, u.Col,
+					string(res.Repaired[u.Line-1][u.Col-1]), strings.ReplaceAll(u.Field, "_", " "))
+			}
+		}
 	}
 	if !res.Valid {
 		return Failed(nil)

@@ -281,3 +281,15 @@ func detectFormat(lines [][]byte) (Format, error) {
 	}
 	return FormatUnknown, fmt.Errorf("%w: %d lines of %d characters (want 2×44, 2×36 or 3×30)", ErrFormat, len(lines), n)
 }
+
+// FieldAt names the field of format f at a 0-based position; a check
+// digit's position is named after the field it protects (FieldComposite
+// for the composite). It returns "" outside the layout. The TD1/TD2 long
+// document number rule is not applied: the overflow stays optional data.
+func FieldAt(f Format, line, col int) string {
+	l := layoutOf(f)
+	if l == nil || line < 0 || line >= f.Lines() || col < 0 || col >= f.LineLength() {
+		return ""
+	}
+	return l.fieldAt(nil, pos{line, col})
+}

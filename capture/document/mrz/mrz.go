@@ -143,6 +143,7 @@ func Parse(lines []string, opt Options) (*Result, error) {
 	}
 	if !opt.NoRepair {
 		res.Repairs = append(res.Repairs, repair(l, rep)...)
+		res.Repairs = append(res.Repairs, repairCodes(l, rep, opt.Alternatives)...)
 		res.Repairs = append(res.Repairs, repairAlternatives(l, rep, opt.Alternatives)...)
 	}
 	for _, ln := range rep {

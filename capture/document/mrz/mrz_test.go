@@ -355,6 +355,31 @@ func TestRepairAlternatives(t *testing.T) {
 	}
 }
 
+func TestRepairCodesWithAlternatives(t *testing.T) {
+	lines := []string{specimenTD3[0], strings.Replace(specimenTD3[1], "UTO", "WTQ", 1)}
+	alts := []Alternative{
+		{Line: 1, Col: 10, Char: 'U', Cost: 0.04},
+		{Line: 1, Col: 12, Char: 'O', Cost: 0.02},
+		{Line: 1, Col: 12, Char: 'A', Cost: 0.01}, // UTA is no code
+		{Line: 1, Col: 11, Char: 'X', Cost: 0.3},  // XXX would need three changes
+	}
+	r := mustParse(t, lines, Options{Alternatives: alts})
+	want := []Repair{{2, 11, "W", "U", FieldNationality, SourceOCR}, {2, 13, "Q", "O", FieldNationality, SourceOCR}}
+	if !slices.Equal(r.Repairs, want) || r.Nationality != "UTO" {
+		t.Errorf("repairs = %+v nationality %q", r.Repairs, r.Nationality)
+	}
+	for _, w := range r.Warnings {
+		if w.Code == WarnUnknownNationality {
+			t.Error("nationality still unknown")
+		}
+	}
+	// Without alternatives the unknown code stays, with its warning.
+	r = mustParse(t, lines, Options{})
+	if len(r.Repairs) != 0 || r.Nationality != "WTQ" {
+		t.Errorf("repairs = %+v nationality %q", r.Repairs, r.Nationality)
+	}
+}
+
 func TestDates(t *testing.T) {
 	tests := []struct {
 		raw   string
@@ -480,6 +505,26 @@ func TestClasses(t *testing.T) {
 	}
 	if Classes(FormatUnknown) != nil {
 		t.Error("Classes(FormatUnknown) != nil")
+	}
+}
+
+func TestFieldAt(t *testing.T) {
+	tests := []struct {
+		f         Format
+		line, col int
+		want      string
+	}{
+		{TD3, 0, 0, FieldDocumentCode}, {TD3, 0, 4, FieldIssuingState}, {TD3, 0, 43, FieldNames},
+		{TD3, 1, 9, FieldDocumentNumber}, {TD3, 1, 19, FieldBirthDate}, {TD3, 1, 20, FieldSex},
+		{TD3, 1, 42, FieldOptionalData}, {TD3, 1, 43, FieldComposite},
+		{TD1, 0, 14, FieldDocumentNumber}, {TD1, 1, 18, FieldOptionalData2}, {TD1, 2, 29, FieldNames},
+		{TD2, 1, 35, FieldComposite}, {MRVB, 1, 35, FieldOptionalData},
+		{TD3, 2, 0, ""}, {TD3, 0, 44, ""}, {TD1, -1, 0, ""}, {FormatUnknown, 0, 0, ""},
+	}
+	for _, tc := range tests {
+		if got := FieldAt(tc.f, tc.line, tc.col); got != tc.want {
+			t.Errorf("FieldAt(%v, %d, %d) = %q, want %q", tc.f, tc.line, tc.col, got, tc.want)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package mrz
 
 import (
 	"bytes"
+	"math"
 	"sort"
 )
 
@@ -88,7 +89,16 @@ func classGrid(f Format) [][]byte {
 // fieldAt names the field a position belongs to; a check digit belongs to
 // the field it protects.
 func (l *layout) fieldAt(lines [][]byte, p pos) string {
-	for _, cs := range l.checkSpecs(lines) {
+	specs := l.checked
+	if lines != nil {
+		for _, cs := range l.checkSpecs(lines) {
+			if cs.digit == p {
+				return cs.field
+			}
+		}
+		specs = nil
+	}
+	for _, cs := range specs {
 		if cs.digit == p {
 			return cs.field
 		}
@@ -312,6 +322,54 @@ func repairAlternatives(l *layout, lines [][]byte, alts []Alternative) []Repair 
 		}
 		return out[i].Col < out[j].Col
 	})
+	return out
+}
+
+// repairCodes tries OCR alternatives in an unknown issuing state or
+// nationality code, as repair does confusions: kept only when the code
+// then exists, the cheapest such change of at most two characters.
+func repairCodes(l *layout, lines [][]byte, alts []Alternative) []Repair {
+	var out []Repair
+	for _, name := range []string{FieldIssuingState, FieldNationality} {
+		fs, _ := l.field(name)
+		b := fs.span.bytes(lines)
+		if KnownCountry(trimFillers(b)) {
+			continue
+		}
+		var cands []Alternative
+		for _, a := range alts {
+			if a.Line == fs.span.Line && a.Col >= fs.span.Start && a.Col < fs.span.End && isLetter(a.Char) {
+				a.Cost = max(a.Cost, 0)
+				cands = append(cands, a)
+			}
+		}
+		best, bestCost := []int(nil), math.Inf(1)
+		try := func(set ...int) {
+			cost := 0.0
+			cand := bytes.Clone(b)
+			for _, k := range set {
+				cand[cands[k].Col-fs.span.Start] = cands[k].Char
+				cost += cands[k].Cost
+			}
+			if cost < bestCost && KnownCountry(trimFillers(cand)) {
+				best, bestCost = append([]int(nil), set...), cost
+			}
+		}
+		for i := range cands {
+			try(i)
+			for j := i + 1; j < len(cands); j++ {
+				if cands[j].Col != cands[i].Col {
+					try(i, j)
+				}
+			}
+		}
+		for _, k := range best {
+			a := cands[k]
+			out = append(out, Repair{Line: a.Line + 1, Col: a.Col + 1, From: string(lines[a.Line][a.Col]),
+				To: string(a.Char), Field: name, Source: SourceOCR})
+			lines[a.Line][a.Col] = a.Char
+		}
+	}
 	return out
 }
 

@@ -99,6 +99,9 @@ func TestReadSpecimen(t *testing.T) {
 	if q[0].Y < b.Dy()/2 || q[3].Y <= q[0].Y || q[1].X-q[0].X < b.Dx()/2 || q[3].Y > b.Dy() {
 		t.Errorf("quad %v in %v", q, b)
 	}
+	if len(got.Uncertain) != 0 {
+		t.Errorf("uncertain characters on a clean page: %+v", got.Uncertain)
+	}
 	if s := got.String(); strings.Contains(s, "ERIKSSON") || !strings.Contains(s, "5/5") {
 		t.Errorf("String() = %q", s)
 	}
@@ -263,6 +266,35 @@ func TestSauvolaAndComponents(t *testing.T) {
 	}
 	if ring := big[1]; ring.w() != 31 || ring.h() != 31 {
 		t.Errorf("ring = %+v", ring)
+	}
+}
+
+func TestUncertain(t *testing.T) {
+	res, err := mrz.Parse(synth.SpecimenTD3(), mrz.Options{Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Checks[1].OK = false // pretend the birth date's check failed
+	res.Checks[4].OK = false // and the composite, which covers it too
+	scores := make([][][2]float64, 2)
+	for i := range scores {
+		scores[i] = make([][2]float64, 44)
+		for k := range scores[i] {
+			scores[i][k] = [2]float64{0.9, 0.2}
+		}
+	}
+	scores[0][7] = [2]float64{0.5, 0.3}   // names, low score: flagged
+	scores[0][8] = [2]float64{0.9, 0.01}  // names, close runner-up: flagged
+	scores[1][2] = [2]float64{0.3, 0.0}   // document number, confirmed by its check: not flagged
+	scores[1][15] = [2]float64{0.9, 0.02} // birth date, its check failed: flagged
+	got := uncertain(res, scores)
+	want := []Uncertain{
+		{Line: 1, Col: 8, Field: mrz.FieldNames, Score: 0.5, Margin: 0.3},
+		{Line: 1, Col: 9, Field: mrz.FieldNames, Score: 0.9, Margin: 0.01},
+		{Line: 2, Col: 16, Field: mrz.FieldBirthDate, Score: 0.9, Margin: 0.02},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("uncertain = %+v\nwant %+v", got, want)
 	}
 }
 
