@@ -62,20 +62,37 @@ type (
 	}
 )
 
-// closeSource stops a source off the UI loop.
-func closeSource(src capture.Source) tea.Cmd {
+// closeSource stops a source off the UI loop. Closes run one after
+// another, and openSource waits for every close scheduled before it: a
+// camera device is free again before it is reopened.
+func (c *common) closeSource(src capture.Source) tea.Cmd {
 	if src == nil {
 		return nil
 	}
+	prev, done := c.lastClose, make(chan struct{})
+	c.lastClose = done
 	return func() tea.Msg {
+		if prev != nil {
+			<-prev
+		}
 		_ = src.Close()
+		close(done)
 		return nil
 	}
 }
 
-// openSource opens and starts a camera source.
-func openSource(ctx context.Context, id int, open func() (capture.Source, error)) tea.Cmd {
+// openSource opens and starts a camera source, once the sources closed
+// before are closed.
+func (c *common) openSource(id int, open func() (capture.Source, error)) tea.Cmd {
+	ctx, closing := c.ctx, c.lastClose
 	return func() tea.Msg {
+		if closing != nil {
+			select {
+			case <-closing:
+			case <-ctx.Done():
+				return sourceOpenedMsg{id: id, err: ctx.Err()}
+			}
+		}
 		if open == nil {
 			return sourceOpenedMsg{id: id, err: ErrNoCamera}
 		}

@@ -118,6 +118,8 @@ type common struct {
 	mode   ColorMode
 	mirror bool
 	ids    int
+	// lastClose is closed when the last camera close scheduled is done.
+	lastClose chan struct{}
 }
 
 // t translates key.

@@ -103,14 +103,14 @@ func (m documentModel) Init() (documentModel, tea.Cmd) {
 	m.srcID = m.c.nextID()
 	// a frame of an earlier source may still be rendering in its command
 	m.preview = &Preview{}
-	return m, openSource(m.c.ctx, m.srcID, m.documentOpener())
+	return m, m.c.openSource(m.srcID, m.documentOpener())
 }
 
 // stop closes the camera.
 func (m documentModel) stop() (documentModel, tea.Cmd) {
 	src := m.src
 	m.src, m.srcID, m.hasFrm, m.view = nil, 0, false, ""
-	return m, closeSource(src)
+	return m, m.c.closeSource(src)
 }
 
 // setDocumentImage gives the captured frame to the session.
@@ -203,7 +203,7 @@ func (m documentModel) Update(msg tea.Msg) (documentModel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case sourceOpenedMsg:
 		if msg.id != m.srcID {
-			return m, closeSource(msg.src)
+			return m, m.c.closeSource(msg.src)
 		}
 		if msg.err != nil {
 			m.fail = &failure{err: msg.err, retryable: true}

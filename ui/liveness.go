@@ -146,7 +146,7 @@ func (m livenessModel) Init() (livenessModel, tea.Cmd) {
 func (m livenessModel) stop() (livenessModel, tea.Cmd) {
 	src := m.src
 	m.src, m.srcID, m.hasFrm, m.view, m.analysis = nil, 0, false, "", nil
-	return m, closeSource(src)
+	return m, m.c.closeSource(src)
 }
 
 // complete reports whether every challenge has its frames.
@@ -189,7 +189,7 @@ func (m livenessModel) openActive() (livenessModel, tea.Cmd) {
 		}
 		return src, err
 	}
-	return m, tea.Batch(stop, openSource(m.c.ctx, m.srcID, open))
+	return m, tea.Batch(stop, m.c.openSource(m.srcID, open))
 }
 
 func (m livenessModel) previewSize() (int, int) {
@@ -236,7 +236,7 @@ func (m livenessModel) Update(msg tea.Msg) (livenessModel, tea.Cmd) {
 		return m, tickTimeLeft(m.sess, m.attempt, time.Second)
 	case sourceOpenedMsg:
 		if msg.id != m.srcID {
-			return m, closeSource(msg.src)
+			return m, m.c.closeSource(msg.src)
 		}
 		if msg.err != nil {
 			m.srcID = 0

@@ -365,7 +365,7 @@ func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// Messages of a screen left behind (a camera opening, a frame) still
 	// need their sources closed.
 	if s, ok := msg.(sourceOpenedMsg); ok && s.src != nil && !m.ownsSource(s.id) {
-		return m, tea.Batch(cmd, closeSource(s.src))
+		return m, tea.Batch(cmd, m.c.closeSource(s.src))
 	}
 	return m, cmd
 }

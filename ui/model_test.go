@@ -6,6 +6,8 @@ import (
 	"image"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -584,5 +586,57 @@ func TestAnalysisResetForNextCustomerAndRetake(t *testing.T) {
 	m = send(t, m, keyPress("ctrl+x"), nil)
 	if d.resets != 2 || m.screen != ScreenOpen {
 		t.Errorf("%d resets, screen %d after start over", d.resets, m.screen)
+	}
+}
+
+// exclusiveCamera is a device only one source can hold at a time, whose
+// close takes a while, like a V4L2 camera.
+type exclusiveCamera struct {
+	mu   sync.Mutex
+	open bool
+	img  image.Image
+}
+
+type exclusiveSource struct {
+	stillSource
+	cam *exclusiveCamera
+}
+
+func (s *exclusiveSource) Close() error {
+	time.Sleep(20 * time.Millisecond)
+	s.cam.mu.Lock()
+	s.cam.open = false
+	s.cam.mu.Unlock()
+	return nil
+}
+
+func (c *exclusiveCamera) Open(label string) (capture.Source, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.open {
+		return nil, capture.ErrDeviceBusy
+	}
+	c.open = true
+	return &exclusiveSource{stillSource: stillSource{img: c.img, label: label, clock: new(atomic.Int64)}, cam: c}, nil
+}
+
+func TestCameraClosedBeforeReopen(t *testing.T) {
+	cam := &exclusiveCamera{img: testImage(160, 120)}
+	o := fakeOptions(newFakeService())
+	o.Camera = cam.Open
+	m := toLiveness(t, newModel(t, o, 80, 24))
+	// each completed challenge closes the camera and opens it again
+	for i := 0; i < 3 && m.liveness.fail == nil; i++ {
+		m = captureOne(t, m)
+	}
+	if m.liveness.fail != nil || m.liveness.active != 1 {
+		t.Fatalf("camera reopened while busy: %v", m.liveness.fail)
+	}
+	// back to the document: the liveness camera closes, the document's opens
+	m = send(t, m, keyPress("esc"), when(func(m Model) bool {
+		return m.screen == ScreenDocument && (m.document.view != "" || m.document.fail != nil)
+	}))
+	if m.document.fail != nil {
+		t.Fatalf("document camera: %v", m.document.fail.err)
 	}
 }

@@ -211,7 +211,7 @@ func (m openModel) Update(msg tea.Msg) (openModel, tea.Cmd) {
 		return m.start(msg.uuid)
 	case sourceOpenedMsg:
 		if msg.id != m.scanID {
-			return m, closeSource(msg.src)
+			return m, m.c.closeSource(msg.src)
 		}
 		if msg.err != nil {
 			m.scanID = 0
@@ -230,13 +230,13 @@ func (m openModel) Update(msg tea.Msg) (openModel, tea.Cmd) {
 			m.scanID, m.scanSrc = 0, nil
 			m.input.SetValue(uuid)
 			m2, cmd := m.start(uuid)
-			return m2, tea.Batch(closeSource(src), cmd)
+			return m2, tea.Batch(m.c.closeSource(src), cmd)
 		}
 		if m.c.now().After(m.scanUntil) {
 			src := m.scanSrc
 			m.scanID, m.scanSrc = 0, nil
 			m.hint = m.c.t("open.qr.none")
-			return m, closeSource(src)
+			return m, m.c.closeSource(src)
 		}
 		return m, scanQR(m.scanID, m.scanSrc, m.c.opts.QR)
 	case tea.KeyPressMsg:
@@ -247,7 +247,7 @@ func (m openModel) Update(msg tea.Msg) (openModel, tea.Cmd) {
 			if key.Matches(msg, k.Back) {
 				src := m.scanSrc
 				m.scanID, m.scanSrc = 0, nil
-				return m, closeSource(src)
+				return m, m.c.closeSource(src)
 			}
 			return m, nil
 		}
@@ -276,7 +276,7 @@ func (m openModel) Update(msg tea.Msg) (openModel, tea.Cmd) {
 				}
 				return m.c.opts.Camera("")
 			}
-			return m, openSource(m.c.ctx, m.scanID, open)
+			return m, m.c.openSource(m.scanID, open)
 		}
 		switch m.mode {
 		case openList:
