@@ -12,9 +12,14 @@ import (
 	"io/fs"
 	"slices"
 	"testing"
+	"time"
+
+	_ "image/jpeg"
 
 	"github.com/kycterm/kycterm/assets"
 	"github.com/kycterm/kycterm/capture"
+	"github.com/kycterm/kycterm/capture/document/mrz/ocr"
+	"github.com/kycterm/kycterm/capture/document/mrz/synth"
 	"github.com/kycterm/kycterm/capture/face"
 )
 
@@ -161,4 +166,37 @@ func TestBlinkMutated(t *testing.T) {
 	if completes(t, "blink", analyse(t, newAnalyzer(t), mutated)) {
 		t.Error("the blink segment with open eyes is recognised as a blink")
 	}
+}
+
+// TestPassportMRZ reads the specimen passport's MRZ with the local reader:
+// it must read ICAO's specimen exactly, every check digit holding.
+func TestPassportMRZ(t *testing.T) {
+	f, err := assets.Demo().Open("passport.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := ocr.NewReader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := rd.Read(img, ocr.Options{Today: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatalf("read the passport's MRZ: %v", err)
+	}
+	want := synth.SpecimenTD3()
+	if !slices.Equal(got.Result.Lines, want) {
+		t.Errorf("MRZ read as\n%q\nwant\n%q", got.Result.Lines, want)
+	}
+	if !got.Result.Valid || len(got.Result.Repairs) > 0 {
+		t.Errorf("valid %v, repairs %v", got.Result.Valid, got.Result.Repairs)
+	}
+	if r := got.Result; r.PrimaryIdentifier != "ERIKSSON" || r.SecondaryIdentifier != "ANNA MARIA" || r.DocumentNumber != "L898902C3" || r.IssuingState != "UTO" {
+		t.Errorf("fields: %s / %s / %s / %s", r.PrimaryIdentifier, r.SecondaryIdentifier, r.DocumentNumber, r.IssuingState)
+	}
+	t.Logf("confidence %.3f", got.Confidence)
 }

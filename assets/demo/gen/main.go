@@ -34,6 +34,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"time"
 
@@ -59,11 +60,14 @@ const (
 
 // envelope is a segment's course, frame by frame: 0 the neutral face, 1
 // the challenge's movement at its fullest. Sixteen frames at 10 frames/s:
-// half a second neutral, the movement held 0.4 s, neutral again.
-var envelope = []float64{0, 0, 0, 0, 0, 0.35, 0.75, 1, 1, 1, 0.65, 0.25, 0, 0, 0, 0}
+// half a second neutral, the movement held from frame 6 to 9, neutral
+// again from frame 12. The flow sends a few evenly spaced frames of each
+// segment (3 by default: frames 0, 6 and 14 after its sampling), so the
+// movement is held wherever a middle sample may fall.
+var envelope = []float64{0, 0, 0, 0, 0, 0.5, 1, 1, 1, 1, 0.6, 0.2, 0, 0, 0, 0}
 
-// blinkEnvelope closes the eyes faster, as a blink does.
-var blinkEnvelope = []float64{0, 0, 0, 0, 0, 0, 0.55, 1, 1, 1, 0.45, 0, 0, 0, 0, 0}
+// blinkEnvelope opens the eyes again sooner, as a blink does.
+var blinkEnvelope = []float64{0, 0, 0, 0, 0, 0.4, 1, 1, 1, 0.4, 0, 0, 0, 0, 0, 0}
 
 // neutral is the resting face all segments start and end with: the
 // portrait's smile relaxed and its parted lips closed, so that smiling
@@ -122,11 +126,36 @@ func run(portraitPath, out string, log io.Writer) error {
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("close recording: %w", err)
 	}
+	if err := fixCreated(filepath.Join(recDir, recording.ManifestFile)); err != nil {
+		return err
+	}
 	if err := writePassport(src, fm, filepath.Join(out, "passport.jpg")); err != nil {
 		return err
 	}
 	an.Reset()
 	return report(an, decoded, labels, log)
+}
+
+// created is the recording's creation time in its manifest: fixed, so
+// that the same portrait gives the same files.
+const created = "2026-11-25T00:00:00Z"
+
+// fixCreated replaces the manifest's creation time (the time the
+// generator ran) with created.
+func fixCreated(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read manifest: %w", err)
+	}
+	re := regexp.MustCompile(`"created": *"[^"]*"`)
+	if len(re.FindAllIndex(data, -1)) != 1 {
+		return errors.New("manifest: no single creation time to fix")
+	}
+	data = re.ReplaceAll(data, []byte(`"created": "`+created+`"`))
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	return nil
 }
 
 func loadPortrait(path string) (*image.RGBA, error) {
