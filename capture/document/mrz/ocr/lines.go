@@ -293,12 +293,48 @@ type cell struct {
 // glyphs are about two thirds of their cell wide).
 const glyphSpan = 0.66
 
-// cells lays n cells along l: a first guess from the line's extent, then
-// a quadratic fit (which absorbs perspective) of the cell positions to
-// the components that are single characters.
-func (l *textLine) cells(n int) []cell {
+// lineModel places the cells of one MRZ line: along the line t(k) and
+// across it s(k), quadratics in the column k (centred on kc), in the
+// coordinates of frame.
+type lineModel struct {
+	frame  *textLine
+	tc, sc [3]float64
+	kc     float64
+	// walked is true when the walk along the components accounted for
+	// every cell: the model is then trusted to lend its pitch.
+	walked bool
+}
+
+func (m lineModel) eval(c [3]float64, k float64) float64 {
+	return c[0] + c[1]*(k-m.kc) + c[2]*(k-m.kc)*(k-m.kc)
+}
+
+// nearest is the cell under the model nearest to t.
+func (m lineModel) nearest(t float64, n int) float64 {
+	k := math.Round((t-m.tc[0])/m.tc[1] + m.kc)
+	for range 3 {
+		d := t - m.eval(m.tc, k)
+		if math.Abs(d) < (m.tc[1]+2*m.tc[2]*(k-m.kc))/2 {
+			break
+		}
+		k += math.Copysign(1, d)
+	}
+	return k
+}
+
+// fit lays n cells along l: a first guess from the walk or the line's
+// extent, then a quadratic fit (which absorbs perspective) of the cell
+// positions to the components that are single characters, re-assigning
+// components to their nearest cell. With ref, a line of the same MRZ
+// whose walk succeeded, the pitch curve is ref's and only the offset
+// along the line is fitted: MRZ lines share their columns.
+func (l *textLine) fit(n int, ref *lineModel) lineModel {
 	b := (l.t1 - l.t0) / (float64(n) - 1 + glyphSpan)
 	mid := (l.t0 + l.t1) / 2
+	m := lineModel{frame: l, kc: float64(n-1) / 2, tc: [3]float64{mid, b, 0}, sc: [3]float64{l.s, 0, 0}}
+	if ref != nil {
+		m.frame, m.tc = ref.frame, ref.tc
+	}
 	type pt struct{ t, s, k float64 }
 	var pts []pt
 	walked := l.walk(n)
@@ -306,49 +342,34 @@ func (l *textLine) cells(n int) []cell {
 		if float64(c.w()) > 0.95*b {
 			continue // merged characters: their centre is no cell's
 		}
-		t, s := l.project(c.cx(), c.cy())
+		t, s := m.frame.project(c.cx(), c.cy())
 		k := 0.0
 		if walked != nil {
 			k = float64(walked[i])
 		}
 		pts = append(pts, pt{t, s, k})
 	}
-	kc := float64(n-1) / 2
-	// Initial model: t(k) = mid + b·(k − kc), s constant; or, when the
-	// walk along the components accounts for every cell, a fit to it,
-	// which follows a pitch that changes along the line (perspective).
-	tc := [3]float64{mid, b, 0}
-	sc := [3]float64{l.s, 0, 0}
-	if walked != nil {
+	if walked != nil && ref == nil {
 		var ks, ts []float64
 		for _, p := range pts {
-			ks, ts = append(ks, p.k-kc), append(ts, p.t)
+			ks, ts = append(ks, p.k-m.kc), append(ts, p.t)
 		}
 		if len(ks) >= 8 {
-			tc = polyfit(ks, ts, 2)
+			m.tc, m.walked = polyfit(ks, ts, 2), true
 		}
 	}
-	eval := func(c [3]float64, k float64) float64 { return c[0] + c[1]*(k-kc) + c[2]*(k-kc)*(k-kc) }
 	for iter := 0; iter < 4; iter++ {
-		var ks, ts, ss []float64
+		var ks, ts, ss, dts []float64
 		for _, p := range pts {
-			// The nearest cell under the current model.
-			k := math.Round((p.t-tc[0])/tc[1] + kc)
-			for range 3 {
-				d := p.t - eval(tc, k)
-				slope := tc[1] + 2*tc[2]*(k-kc)
-				if math.Abs(d) < slope/2 {
-					break
-				}
-				k += math.Copysign(1, d)
-			}
+			k := m.nearest(p.t, n)
 			if k < 0 || k > float64(n-1) {
 				continue
 			}
-			if math.Abs(p.t-eval(tc, k)) > 0.3*tc[1] && iter > 0 {
+			if math.Abs(p.t-m.eval(m.tc, k)) > 0.3*m.tc[1] && iter > 0 {
 				continue
 			}
-			ks, ts, ss = append(ks, k-kc), append(ts, p.t), append(ss, p.s)
+			ks, ts, ss = append(ks, k-m.kc), append(ts, p.t), append(ss, p.s)
+			dts = append(dts, p.t-m.eval(m.tc, k))
 		}
 		deg := 2
 		if len(ks) < 8 {
@@ -357,18 +378,56 @@ func (l *textLine) cells(n int) []cell {
 		if len(ks) < 3 {
 			break
 		}
-		tc = polyfit(ks, ts, deg)
-		sc = polyfit(ks, ss, deg)
+		if ref != nil {
+			m.tc[0] += median(dts)
+		} else {
+			m.tc = polyfit(ks, ts, deg)
+		}
+		m.sc = polyfit(ks, ss, deg)
 	}
+	return m
+}
+
+// cells returns the n cells of the model in image coordinates.
+func (m lineModel) cells(n int) []cell {
 	out := make([]cell, n)
 	for k := range n {
-		t, s := eval(tc, float64(k)), eval(sc, float64(k))
-		dt := tc[1] + 2*tc[2]*(float64(k)-kc)
-		ds := sc[1] + 2*sc[2]*(float64(k)-kc)
-		x, y := l.unproject(t, s)
-		dx, dy := l.unproject(dt, ds)
+		kk := float64(k)
+		t, s := m.eval(m.tc, kk), m.eval(m.sc, kk)
+		dt := m.tc[1] + 2*m.tc[2]*(kk-m.kc)
+		ds := m.sc[1] + 2*m.sc[2]*(kk-m.kc)
+		x, y := m.frame.unproject(t, s)
+		dx, dy := m.frame.unproject(dt, ds)
 		p := math.Hypot(dx, dy)
 		out[k] = cell{x: x, y: y, ux: dx / p, uy: dy / p, pitch: p}
+	}
+	return out
+}
+
+// groupCells lays out the cells of every line of an MRZ candidate. A
+// line whose own walk failed (characters broken or merged beyond
+// counting) borrows the pitch curve of the line with the most components
+// among those whose walk succeeded: MRZ lines share their columns.
+func groupCells(lines []*textLine, n int) [][]cell {
+	models := make([]lineModel, len(lines))
+	ref := -1
+	for i, l := range lines {
+		models[i] = l.fit(n, nil)
+		if models[i].walked && (ref < 0 || len(l.comps) > len(lines[ref].comps)) {
+			ref = i
+		}
+	}
+	out := make([][]cell, len(lines))
+	if ref >= 0 {
+		lender := models[ref]
+		for i, l := range lines {
+			if !models[i].walked {
+				models[i] = l.fit(n, &lender)
+			}
+		}
+	}
+	for i := range models {
+		out[i] = models[i].cells(n)
 	}
 	return out
 }
@@ -392,7 +451,8 @@ func (l *textLine) walk(n int) []int {
 	k := 0
 	for i := 1; i < len(l.comps); i++ {
 		left, _ := edge(l.comps[i])
-		k += max(1, int(math.Round((left-prev)/p)))
+		// A step under half a pitch is a piece of the same, broken character.
+		k += max(0, int(math.Round((left-prev)/p)))
 		out[i] = k
 		prev = left
 	}

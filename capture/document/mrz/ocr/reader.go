@@ -276,8 +276,9 @@ func (r *Reader) readCandidate(pyr pyramid, c mrzCandidate, n int, ds float64, o
 	var sample []float32
 	var scores []score
 	var quad [4]image.Point
-	for li, l := range c.lines {
-		cells := l.cells(n)
+	grid := groupCells(c.lines, n)
+	for li := range c.lines {
+		cells := grid[li]
 		for k := range cells {
 			// Cells were fitted on the detection level.
 			cells[k].x, cells[k].y, cells[k].pitch = cells[k].x*ds, cells[k].y*ds, cells[k].pitch*ds
