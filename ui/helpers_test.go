@@ -342,12 +342,19 @@ func pump(t *testing.T, m Model, cmd tea.Cmd, until func(tea.Msg, Model) bool) M
 	}
 }
 
-// send applies msg and pumps what follows until until holds.
+// send applies msg and pumps what follows until until holds; with a nil
+// until the command still runs, its message waiting for the next pump, as
+// in a running program.
 func send(t *testing.T, m Model, msg tea.Msg, until func(tea.Msg, Model) bool) Model {
 	t.Helper()
 	next, cmd := m.Update(msg)
 	m = next.(Model)
 	if until == nil {
+		if cmd != nil {
+			q := queueOf(m)
+			t.Cleanup(func() { runners.Delete(m.c) })
+			go func() { q <- cmd() }()
+		}
 		return m
 	}
 	if until(msg, m) {
