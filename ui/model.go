@@ -68,6 +68,7 @@ type Model struct {
 
 	lastInput time.Time
 	idleID    int
+	crashed   bool
 }
 
 // idleTickMsg checks the kiosk's idle timeout.
@@ -165,8 +166,61 @@ func (m Model) quit() (Model, tea.Cmd) {
 	return m, tea.Sequence(cmd, tea.Quit)
 }
 
-// Update routes a message.
-func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+// crashMsg reports a panic in a command: a bug, shown as an error screen
+// rather than a stack trace on the customer's terminal.
+type crashMsg struct{}
+
+// guard makes cmd, and every command of a batch it returns, report a
+// panic as a crashMsg.
+func guard(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() (msg tea.Msg) {
+		defer func() {
+			if recover() != nil {
+				msg = crashMsg{}
+			}
+		}()
+		msg = cmd()
+		if b, ok := msg.(tea.BatchMsg); ok {
+			for i := range b {
+				b[i] = guard(b[i])
+			}
+		}
+		return msg
+	}
+}
+
+// Update routes a message. A panic (a bug) shows the crash screen, which
+// offers to start over; nothing of it reaches the terminal.
+func (m Model) Update(msg tea.Msg) (res tea.Model, cmd tea.Cmd) {
+	defer func() {
+		if recover() != nil {
+			m.crashed = true
+			res, cmd = m, nil
+		}
+	}()
+	if _, ok := msg.(crashMsg); ok {
+		m.crashed = true
+		return m, nil
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && m.crashed && !m.confirm && !m.pinAsk {
+		switch {
+		case key.Matches(k, m.c.keys.Restart), key.Matches(k, m.c.keys.Enter):
+			m.crashed = false
+			mm, c := m.reset()
+			return mm, guard(c)
+		case !key.Matches(k, m.c.keys.Quit):
+			return m, nil
+		}
+	}
+	next, c := m.update(msg)
+	return next, guard(c)
+}
+
+// update routes a message.
+func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
@@ -409,8 +463,17 @@ func (m Model) View() tea.View {
 }
 
 // Render returns the screen as a string (what View shows).
-func (m Model) Render() string {
+func (m Model) Render() (out string) {
 	c, s := m.c, m.c.styles
+	defer func() {
+		if recover() != nil {
+			out = s.Error.Render(c.t("crash"))
+		}
+	}()
+	if m.crashed {
+		return lipgloss.Place(max(c.width, 1), max(c.height, 1), lipgloss.Center, lipgloss.Center,
+			s.ErrorBox.Render(s.Error.Render(c.t("crash"))+"\n\n"+c.t("crash.keys")))
+	}
 	if c.width < MinWidth || c.height < MinHeight {
 		msg := c.t("enlarge", MinWidth, MinHeight, c.width, c.height)
 		return lipgloss.Place(max(c.width, 1), max(c.height, 1), lipgloss.Center, lipgloss.Center,

@@ -640,3 +640,25 @@ func TestCameraClosedBeforeReopen(t *testing.T) {
 		t.Fatalf("document camera: %v", m.document.fail.err)
 	}
 }
+
+type panickingAnalyzer struct{}
+
+func (panickingAnalyzer) Analyze(context.Context, image.Image) (flow.Analysis, error) {
+	panic("analyzer bug with customer data")
+}
+
+func TestCrashScreen(t *testing.T) {
+	o := fakeOptions(newFakeService())
+	m := captureDocument(t, newModel(t, o, 80, 24))
+	m.c.opts.Analyzer = panickingAnalyzer{}
+	m = send(t, m, keyPress("enter"), when(func(m Model) bool { return m.screen == ScreenLiveness && m.crashed }))
+	v := plain(m)
+	if !strings.Contains(v, "Something went wrong") || strings.Contains(v, "customer data") || strings.Contains(v, "goroutine") {
+		t.Errorf("crash screen:\n%s", v)
+	}
+	sess := m.sess
+	m = send(t, m, keyPress("enter"), nil)
+	if m.crashed || m.screen != ScreenOpen || m.sess != nil || sess.Params().UUID != "" {
+		t.Error("Enter did not wipe and start over")
+	}
+}

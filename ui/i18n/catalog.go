@@ -14,6 +14,8 @@ func english() map[string]string {
 		"pin.wrong":       "Wrong PIN. Try again, or press Esc to stay.",
 		"quit.confirm":    "A customer's data is held. Quit and wipe it?",
 		"quit.keys":       "Enter: quit and wipe   Esc: stay",
+		"crash":           "Something went wrong inside kycterm (a bug).",
+		"crash.keys":      "Enter: wipe this customer's data and start over   Ctrl+C: quit",
 
 		"step.open": "Open", "step.session": "Session", "step.document": "Document",
 		"step.liveness": "Liveness", "step.submit": "Submit", "step.result": "Result",
@@ -212,6 +214,8 @@ func russian() map[string]string {
 		"pin.wrong":       "Неверный PIN. Попробуйте снова или нажмите Esc.",
 		"quit.confirm":    "Сохранены данные клиента. Выйти и стереть их?",
 		"quit.keys":       "Enter: выйти и стереть   Esc: остаться",
+		"crash":           "Внутренняя ошибка kycterm.",
+		"crash.keys":      "Enter: стереть данные клиента и начать заново   Ctrl+C: выход",
 
 		"step.open": "Открыть", "step.session": "Сессия", "step.document": "Документ",
 		"step.liveness": "Живость", "step.submit": "Отправка", "step.result": "Итог",
