@@ -11,6 +11,7 @@ import (
 
 	"github.com/kycterm/kycterm/api"
 	"github.com/kycterm/kycterm/capture"
+	"github.com/kycterm/kycterm/capture/face"
 	"github.com/kycterm/kycterm/ui/flow"
 )
 
@@ -58,9 +59,16 @@ type (
 		preview  string
 		analysis *flow.Analysis
 		done     bool // the detector says the challenge is done
+		guidance []string
 		err      error
 	}
 )
+
+// guidingAnalyzer is an analyzer that also says how to improve the
+// picture (flow.FaceAnalyzer): move closer, more light…
+type guidingAnalyzer interface {
+	AnalyzeResult(ctx context.Context, img image.Image) (flow.Analysis, face.Result, error)
+}
 
 // closeSource stops a source off the UI loop. Closes run one after
 // another, and openSource waits for every close scheduled before it: a
@@ -147,7 +155,17 @@ func readFrame(j previewJob) tea.Cmd {
 		msg := frameMsg{id: j.id, frame: f, ok: true}
 		msg.preview = j.preview.Render(f.Image, j.cols, j.rows, j.mode, j.mirror, j.guide)
 		if j.analyzer != nil && (!j.have || f.Seq != j.lastSeq) {
-			a, err := j.analyzer.Analyze(j.ctx, f.Image)
+			var a flow.Analysis
+			var err error
+			if g, ok := j.analyzer.(guidingAnalyzer); ok {
+				var r face.Result
+				a, r, err = g.AnalyzeResult(j.ctx, f.Image)
+				for _, x := range r.Guidance {
+					msg.guidance = append(msg.guidance, string(x))
+				}
+			} else {
+				a, err = j.analyzer.Analyze(j.ctx, f.Image)
+			}
 			if err == nil {
 				msg.analysis = &a
 				if j.detector != nil && j.challenge != "" {

@@ -41,6 +41,7 @@ type livenessModel struct {
 	capturedAt bool // lastCap is set
 	capturing  bool
 	analysis   *flow.Analysis
+	guidance   []string
 
 	timeLeft time.Duration
 	limited  bool
@@ -265,6 +266,7 @@ func (m livenessModel) Update(msg tea.Msg) (livenessModel, tea.Cmd) {
 			m.frame, m.hasFrm, m.view = msg.frame, true, msg.preview
 			if msg.analysis != nil {
 				m.analysis = msg.analysis
+				m.guidance = msg.guidance
 			}
 		}
 		next := tickFrame(m.srcID, m.c.frameInterval())
@@ -521,6 +523,9 @@ func (m livenessModel) strip() string {
 	}
 	if m.capturing {
 		b.WriteString(s.Muted.Render(c.t("live.capturing")) + "\n")
+	}
+	for _, g := range m.guidance {
+		b.WriteString(s.Warning.Render("! "+c.name("guide.", g)) + "\n")
 	}
 	if m.analysis != nil && m.analysis.HeadPose != nil {
 		hp := m.analysis.HeadPose

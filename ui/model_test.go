@@ -16,6 +16,7 @@ import (
 
 	"github.com/kycterm/kycterm/api"
 	"github.com/kycterm/kycterm/capture"
+	"github.com/kycterm/kycterm/capture/face"
 	"github.com/kycterm/kycterm/config"
 	"github.com/kycterm/kycterm/ui/flow"
 )
@@ -660,5 +661,23 @@ func TestCrashScreen(t *testing.T) {
 	m = send(t, m, keyPress("enter"), nil)
 	if m.crashed || m.screen != ScreenOpen || m.sess != nil || sess.Params().UUID != "" {
 		t.Error("Enter did not wipe and start over")
+	}
+}
+
+type guidingFake struct{ fakeAnalyzer }
+
+func (guidingFake) AnalyzeResult(ctx context.Context, img image.Image) (flow.Analysis, face.Result, error) {
+	a, err := fakeAnalyzer{}.Analyze(ctx, img)
+	return a, face.Result{Guidance: []face.Guidance{face.GuidanceTooFar, "new_hint"}}, err
+}
+
+func TestLivenessGuidance(t *testing.T) {
+	o := fakeOptions(newFakeService())
+	m := toLiveness(t, newModel(t, o, 80, 24))
+	m.c.opts.Analyzer = guidingFake{}
+	m = pump(t, m, nil, when(func(m Model) bool { return len(m.liveness.guidance) > 0 }))
+	v := plain(m)
+	if !strings.Contains(v, "Come closer") || !strings.Contains(v, "new_hint") {
+		t.Errorf("guidance not shown:\n%s", v)
 	}
 }

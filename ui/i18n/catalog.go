@@ -127,6 +127,12 @@ func english() map[string]string {
 		"challenge.look_down":      "Look down",
 		"challenge.unknown":        "Follow the operator: %s",
 
+		"guide.no_face": "No face in the picture", "guide.more_than_one_face": "Only one face, please",
+		"guide.too_far": "Come closer", "guide.too_close": "Move back a little",
+		"guide.off_centre": "Centre the face in the oval", "guide.too_dark": "Too dark: more light",
+		"guide.too_bright": "Too bright: less light", "guide.blurry": "Hold still (blurry)",
+		"guide.eyes_closed": "Open your eyes",
+
 		"challenge.short.turn_left": "turn left", "challenge.short.turn_right": "turn right",
 		"challenge.short.blink": "blink", "challenge.short.smile": "smile",
 		"challenge.short.open_mouth": "open mouth", "challenge.short.raise_eyebrows": "eyebrows",
@@ -326,6 +332,12 @@ func russian() map[string]string {
 		"challenge.look_up":        "Посмотрите вверх",
 		"challenge.look_down":      "Посмотрите вниз",
 		"challenge.unknown":        "Следуйте указаниям оператора: %s",
+
+		"guide.no_face": "Лица не видно", "guide.more_than_one_face": "В кадре должно быть одно лицо",
+		"guide.too_far": "Подойдите ближе", "guide.too_close": "Отодвиньтесь немного",
+		"guide.off_centre": "Поместите лицо в овал", "guide.too_dark": "Темно: нужно больше света",
+		"guide.too_bright": "Слишком светло", "guide.blurry": "Не двигайтесь (размыто)",
+		"guide.eyes_closed": "Откройте глаза",
 
 		"challenge.short.turn_left": "влево", "challenge.short.turn_right": "вправо",
 		"challenge.short.blink": "моргнуть", "challenge.short.smile": "улыбка",
