@@ -67,6 +67,10 @@ type faceModel struct {
 	zMean float64 // mean depth of the face oval
 	faceH float64 // forehead (10) to chin (152)
 	faceW float64 // face side to side (234–454)
+	// zs is the mesh's depth smoothed over neighbouring points, which
+	// the turn uses: the mesh's point-to-point depth noise would fold
+	// small triangles over each other.
+	zs []float64
 }
 
 // newFaceModel builds the control points around the mesh of a w×h
@@ -84,6 +88,17 @@ func newFaceModel(mesh []vec, w, h int) *faceModel {
 	m.faceH = dist(mesh[idxForehead], mesh[idxChin])
 	m.faceW = dist(mesh[idxFaceR], mesh[idxFaceL])
 	m.cz = (mesh[idxFaceR].z + mesh[idxFaceL].z) / 2
+	m.zs = make([]float64, len(mesh))
+	sigma := 0.06 * m.faceW
+	for i, p := range mesh {
+		var sw, sz float64
+		for _, q := range mesh {
+			w := math.Exp(-((p.x-q.x)*(p.x-q.x) + (p.y-q.y)*(p.y-q.y)) / (2 * sigma * sigma))
+			sw += w
+			sz += w * q.z
+		}
+		m.zs[i] = sz / sw
+	}
 	rx, ry := (maxX-minX)/2, (maxY-minY)/2
 	// Two rings: the head's outline (hair, ears, neck) follows a turn
 	// part of the way; the outer ring and the border hold still.
@@ -253,14 +268,29 @@ func (m *faceModel) turn(pts []vec, yaw float64) {
 		return vec{x: m.cx + (x-m.cx)*k, y: m.cy + (p.y-m.cy)*k, z: z}
 	}
 	for i := range m.mesh {
-		pts[i] = rot(pts[i], yaw)
+		p := pts[i]
+		p.z = m.zs[i]
+		pts[i] = rot(p, yaw)
 	}
+	// The head's outline (hair, ears, jaw line) turns with the face: its
+	// points sit on a half-ellipsoid about the turning axis, as deep in
+	// front of it as the hairline at the top and at the sides not at
+	// all; below the chin (neck, collar) they follow only a little.
 	inner := len(m.ring) / 2
+	ringR := (m.ring[0].x - m.cx) // the inner ring's horizontal radius
+	depth := 0.8 * (m.cz - m.mesh[idxForehead].z)
 	for j := range inner {
 		i := len(m.mesh) + j
-		p := rot(pts[i], yaw*0.5)
-		p.z = m.cz + 1000 // behind the face
-		pts[i] = p
+		p := pts[i]
+		u := (p.x - m.cx) / ringR
+		p.z = m.cz - depth*math.Sqrt(max(0, 1-u*u))
+		a := yaw
+		if p.y > m.mesh[idxChin].y {
+			a *= 0.3
+		}
+		q := rot(p, a)
+		q.z = m.cz + 1000 // drawn behind the face
+		pts[i] = q
 	}
 	for j := len(m.mesh) + inner; j < len(pts); j++ {
 		pts[j].z = m.cz + 2000

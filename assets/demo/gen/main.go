@@ -255,6 +255,7 @@ func act(src *image.RGBA, fm *faceModel, base placement) ([]*image.RGBA, []strin
 				e.blink = a
 			case "smile":
 				e.smile = neutral.smile + a*(1.2-neutral.smile)
+				e.lipsClosed = neutral.lipsClosed * (1 - a)
 			case "open_mouth":
 				e.jaw = a
 				e.lipsClosed = neutral.lipsClosed * (1 - a)
@@ -269,6 +270,9 @@ func act(src *image.RGBA, fm *faceModel, base placement) ([]*image.RGBA, []strin
 			img := m.render(src)
 			if e.jaw > 0 {
 				paintMouth(img, dst, smoothstep(0, 0.6, e.jaw))
+			}
+			if e.lipsClosed > 0.5 {
+				paintSeam(img, dst, (e.lipsClosed-0.5)*2)
 			}
 			if e.blink > 0.5 {
 				paintLashes(img, dst, rightUpperLid, rightCorners, (e.blink-0.5)*2)
@@ -354,6 +358,51 @@ func xy(pts []vec) ([]float64, []float64) {
 	return xs, ys
 }
 
+// paintSeam draws the line where closed lips meet, in the lips' own
+// colour darkened, over what is left of the teeth between them.
+func paintSeam(img *image.RGBA, pts []vec, alpha float64) {
+	line := []vec{pts[innerCorners[0]]}
+	for k := range innerUpperLip {
+		u, l := pts[innerUpperLip[k]], pts[innerLowerLip[k]]
+		line = append(line, vec{x: (u.x + l.x) / 2, y: (u.y + l.y) / 2})
+	}
+	line = append(line, pts[innerCorners[1]])
+	// The lower lip's colour, halfway between its inner and outer edge.
+	in, out := pts[14], pts[17]
+	o := img.PixOffset(int((in.x+out.x)/2), int((in.y+out.y)/2))
+	lip := [3]float64{float64(img.Pix[o]) * 0.72, float64(img.Pix[o+1]) * 0.62, float64(img.Pix[o+2]) * 0.65}
+	strokeLine(img, line, alpha, 1.2, 2.6, lip)
+}
+
+// strokeLine blends col into img along the polyline line: fully within
+// inner pixels of it, fading out by outer.
+func strokeLine(img *image.RGBA, line []vec, alpha, inner, outer float64, col [3]float64) {
+	b := img.Bounds()
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, p := range line {
+		x0, x1 = min(x0, p.x), max(x1, p.x)
+		y0, y1 = min(y0, p.y), max(y1, p.y)
+	}
+	r := int(math.Ceil(outer)) + 1
+	for y := max(int(y0)-r, b.Min.Y); y <= min(int(y1)+r, b.Max.Y-1); y++ {
+		for x := max(int(x0)-r, b.Min.X); x <= min(int(x1)+r, b.Max.X-1); x++ {
+			d := math.Inf(1)
+			q := vec{x: float64(x) + 0.5, y: float64(y) + 0.5}
+			for k := 1; k < len(line); k++ {
+				d = min(d, segDist(q, line[k-1], line[k]))
+			}
+			a := alpha * (1 - smoothstep(inner, outer, d))
+			if a <= 0 {
+				continue
+			}
+			o := img.PixOffset(x, y)
+			for c := range 3 {
+				img.Pix[o+c] = uint8(float64(img.Pix[o+c])*(1-a) + col[c]*a + 0.5)
+			}
+		}
+	}
+}
+
 // paintLashes darkens the line where the closed lids meet.
 func paintLashes(img *image.RGBA, pts []vec, upper []int, corners [2]int, alpha float64) {
 	line := []vec{pts[corners[0]]}
@@ -361,29 +410,7 @@ func paintLashes(img *image.RGBA, pts []vec, upper []int, corners [2]int, alpha 
 		line = append(line, pts[i])
 	}
 	line = append(line, pts[corners[1]])
-	b := img.Bounds()
-	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	for _, p := range line {
-		x0, x1 = min(x0, p.x), max(x1, p.x)
-		y0, y1 = min(y0, p.y), max(y1, p.y)
-	}
-	for y := max(int(y0)-3, b.Min.Y); y <= min(int(y1)+3, b.Max.Y-1); y++ {
-		for x := max(int(x0)-3, b.Min.X); x <= min(int(x1)+3, b.Max.X-1); x++ {
-			d := math.Inf(1)
-			q := vec{x: float64(x) + 0.5, y: float64(y) + 0.5}
-			for k := 1; k < len(line); k++ {
-				d = min(d, segDist(q, line[k-1], line[k]))
-			}
-			a := alpha * 0.55 * (1 - smoothstep(0.6, 1.8, d))
-			if a <= 0 {
-				continue
-			}
-			o := img.PixOffset(x, y)
-			for c := range 3 {
-				img.Pix[o+c] = uint8(float64(img.Pix[o+c])*(1-a) + 40*a)
-			}
-		}
-	}
+	strokeLine(img, line, alpha*0.55, 0.6, 1.8, [3]float64{40, 40, 40})
 }
 
 func segDist(p, a, b vec) float64 {
