@@ -72,7 +72,7 @@ var blinkEnvelope = []float64{0, 0, 0, 0, 0, 0.4, 1, 1, 1, 0.4, 0, 0, 0, 0, 0, 0
 // neutral is the resting face all segments start and end with: the
 // portrait's smile relaxed and its parted lips closed, so that smiling
 // and opening the mouth are changes.
-var neutral = expression{smile: -4, lipsClosed: 1}
+var neutral = expression{smile: -3, lipsClosed: 1}
 
 func main() {
 	portrait := flag.String("portrait", "../shared/data/portrait-astronaut.png", "portrait `PNG`")
