@@ -9,18 +9,42 @@ import (
 
 	"github.com/kycterm/kycterm/assets"
 	"github.com/kycterm/kycterm/capture"
+	"github.com/kycterm/kycterm/capture/recording"
 )
 
+// demoLabels counts the bundled recording's frames per label.
+func demoLabels(t *testing.T) (total int, per map[string]int) {
+	t.Helper()
+	f, err := assets.Demo().Open("recording/manifest.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, err := recording.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	per = map[string]int{}
+	for _, fr := range m.Frames {
+		per[fr.Label]++
+	}
+	return len(m.Frames), per
+}
+
 func TestReplayLabel(t *testing.T) {
+	total, per := demoLabels(t)
+	if per["blink"] == 0 || per["turn_right"] == 0 {
+		t.Fatalf("the demo recording has no blink or turn_right segment: %v", per)
+	}
 	tests := []struct {
 		name    string
 		label   string
 		want    int
 		wantErr error
 	}{
-		{name: "every frame without a label", label: "", want: 30},
-		{name: "one segment", label: "blink", want: 6},
-		{name: "another segment", label: "turn_right", want: 6},
+		{name: "every frame without a label", label: "", want: total},
+		{name: "one segment", label: "blink", want: per["blink"]},
+		{name: "another segment", label: "turn_right", want: per["turn_right"]},
 		{name: "unknown label", label: "nod", wantErr: capture.ErrNoFrames},
 	}
 	for _, tc := range tests {

@@ -65,6 +65,8 @@ func explain(c *common, err error) (reason, next string) {
 		return c.t("err.camerapermission"), c.t("next.camerapermission")
 	case errors.Is(err, ErrNoFrame), errors.Is(err, capture.ErrStopped), errors.Is(err, capture.ErrDisconnected):
 		return c.t("err.noframe"), c.t("next.noframe")
+	case errors.Is(err, capture.ErrBadFrameName), errors.Is(err, capture.ErrNoFrames):
+		return c.t("err.recording"), c.t("next.recording")
 	case errors.Is(err, capture.ErrUnsupportedImage), errors.Is(err, capture.ErrCorruptFrame),
 		errors.Is(err, capture.ErrImageTooLarge), errors.Is(err, fs.ErrNotExist):
 		return c.t("err.image"), c.t("next.image")
