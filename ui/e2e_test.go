@@ -60,9 +60,10 @@ func runTmuxDemo(t *testing.T, tmux, bin, dir string, w, h int) {
 	t.Cleanup(func() { _ = exec.Command(tmux, "-S", sock, "kill-server").Run() })
 
 	screen := func() string { return tm("capture-pane", "-p", "-t", "kyc") }
-	// waitFor polls the pane until it shows all of want; with enter it
-	// presses Enter between polls (the liveness capture).
-	waitFor := func(step string, enter bool, want ...string) string {
+	// waitFor polls the pane until it shows all of want. While the pane
+	// shows one of enterWhen's |-separated texts it presses Enter between
+	// polls: the captures, which the face analysis may also make by itself.
+	waitFor := func(step, enterWhen string, want ...string) string {
 		t.Helper()
 		deadline := time.Now().Add(30 * time.Second)
 		var s string
@@ -81,8 +82,13 @@ func runTmuxDemo(t *testing.T, tmux, bin, dir string, w, h int) {
 			if strings.Contains(s, "kycterm-exited") || strings.Contains(s, "goroutine ") {
 				break
 			}
-			if enter && n%3 == 2 {
-				tm("send-keys", "-t", "kyc", "Enter")
+			if enterWhen != "" && n%3 == 2 {
+				for _, w := range strings.Split(enterWhen, "|") {
+					if strings.Contains(s, w) {
+						tm("send-keys", "-t", "kyc", "Enter")
+						break
+					}
+				}
 			}
 			time.Sleep(150 * time.Millisecond)
 		}
@@ -91,24 +97,24 @@ func runTmuxDemo(t *testing.T, tmux, bin, dir string, w, h int) {
 	}
 	enter := func() { tm("send-keys", "-t", "kyc", "Enter") }
 
-	s := waitFor("open", false, "Open a verification", "DEMO")
+	s := waitFor("open", "", "Open a verification", "DEMO")
 	if !regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-`).MatchString(s) {
 		t.Fatalf("the demo's verification is not offered:\n%s", s)
 	}
 	enter()
-	waitFor("session", false, "Session", "Issuing country", "Document type")
+	waitFor("session", "", "Session", "Issuing country", "Document type")
 	enter()
-	waitFor("document", false, "photo page", "▀")
+	waitFor("document", "", "photo page", "▀")
 	enter()
-	waitFor("document captured", false, "Document captured", "to liveness")
+	waitFor("document captured", "", "Document captured", "to liveness")
 	enter()
-	s = waitFor("liveness", false, "Challenges", "frames", "mirror")
-	if !strings.Contains(s, "1 of 3") {
+	s = waitFor("liveness", "", "Challenges", "frames", "mirror")
+	if !strings.Contains(s, "of 3") {
 		t.Errorf("no challenge progress:\n%s", s)
 	}
-	waitFor("liveness complete", true, "All challenges captured")
-	enter()
-	s = waitFor("result", false, "Combined score", "Liveness", "Face match", "Anti-spoofing")
+	// Enter captures while a challenge is active ("now" in its status)
+	// and sends once all are done.
+	s = waitFor("liveness and submit", "frames now|All challenges captured", "Combined score", "Liveness", "Face match", "Anti-spoofing")
 	if !strings.Contains(s, "PASSED") {
 		t.Errorf("no outcome:\n%s", s)
 	}
@@ -116,7 +122,7 @@ func runTmuxDemo(t *testing.T, tmux, bin, dir string, w, h int) {
 		t.Errorf("the combined score has no bar and number:\n%s", s)
 	}
 	enter()
-	waitFor("next customer", false, "Open a verification")
+	waitFor("next customer", "", "Open a verification")
 	tm("send-keys", "-t", "kyc", "C-c")
-	waitFor("quit", false, "kycterm-exited-0")
+	waitFor("quit", "", "kycterm-exited-0")
 }
