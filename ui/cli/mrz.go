@@ -26,8 +26,9 @@ func newMRZCmd(app *App) *cobra.Command {
 		Short: "Parse and validate a machine-readable zone",
 		Long: `Parses the machine-readable zone of a passport (TD3, 2×44), an
 identity card (TD1, 3×30; TD2, 2×36) or a visa, given as typed lines
-('-' reads them from standard input) or read from a photo or scan of the
-document with --image, offline.
+(one argument each, or separated by blanks or newlines; '-' reads them
+from standard input) or read from a photo or scan of the document with
+--image, offline.
 
 Prints the lines as read and as repaired, every field with its check
 digit, the characters repaired (a letter read in a digit field or the

@@ -159,9 +159,11 @@ func Parse(lines []string, opt Options) (*Result, error) {
 	return res, nil
 }
 
-// ParseText is Parse on a block of text, one MRZ line per text line.
+// ParseText is Parse on a block of text: MRZ lines contain no blanks, so
+// any run of white space (a newline, or the space a paste left between
+// two lines) separates them.
 func ParseText(text string, opt Options) (*Result, error) {
-	return Parse(strings.Split(strings.ReplaceAll(text, "\r", ""), "\n"), opt)
+	return Parse(strings.Fields(text), opt)
 }
 
 // fill extracts the fields from the repaired lines.

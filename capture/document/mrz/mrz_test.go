@@ -264,9 +264,15 @@ func TestParseLenientInput(t *testing.T) {
 	if !r.Valid || !slices.Equal(r.Lines, specimenTD3) {
 		t.Errorf("lines = %q valid = %v", r.Lines, r.Valid)
 	}
-	r2, err := ParseText(strings.Join(specimenTD1, "\r\n")+"\n", Options{Today: today})
-	if err != nil || r2.Format != TD1 || !r2.Valid {
-		t.Errorf("ParseText = %v, %v", r2, err)
+	for _, text := range []string{
+		strings.Join(specimenTD1, "\r\n") + "\n",
+		strings.Join(specimenTD1, " "),
+		"\t" + strings.Join(specimenTD1, "\n\n") + "  ",
+	} {
+		r2, err := ParseText(text, Options{Today: today})
+		if err != nil || r2.Format != TD1 || !r2.Valid {
+			t.Errorf("ParseText(%q) = %v, %v", text, r2, err)
+		}
 	}
 }
 
