@@ -10,12 +10,14 @@ import (
 	"image"
 	"io"
 	"io/fs"
+	"math"
 	"slices"
 	"testing"
 	"time"
 
 	_ "image/jpeg"
 
+	"github.com/kycterm/kycterm/api/sandbox"
 	"github.com/kycterm/kycterm/assets"
 	"github.com/kycterm/kycterm/capture"
 	"github.com/kycterm/kycterm/capture/document/mrz/ocr"
@@ -199,4 +201,60 @@ func TestPassportMRZ(t *testing.T) {
 		t.Errorf("fields: %s / %s / %s / %s", r.PrimaryIdentifier, r.SecondaryIdentifier, r.DocumentNumber, r.IssuingState)
 	}
 	t.Logf("confidence %.3f", got.Confidence)
+}
+
+// TestRecordingNeverStill checks that consecutive frames of every segment,
+// and the last and first frame where a segment loops, differ by more than
+// the sandbox's near-identical threshold: the mean absolute difference of
+// 32×24 grey thumbnails (api/sandbox, "Anti-spoofing").
+func TestRecordingNeverStill(t *testing.T) {
+	for _, label := range challenges {
+		t.Run(label, func(t *testing.T) {
+			frames := segment(t, label)
+			thumbs := make([][]float64, len(frames))
+			for i, f := range frames {
+				thumbs[i] = greyThumb(f, 32, 24)
+			}
+			for i := range thumbs {
+				prev := thumbs[(i+len(thumbs)-1)%len(thumbs)]
+				mad := 0.0
+				for k, v := range thumbs[i] {
+					mad += math.Abs(v - prev[k])
+				}
+				mad /= float64(len(thumbs[i]))
+				if mad < sandbox.StillMAD {
+					t.Errorf("frame %d differs from the one before by %.2f grey levels, under the sandbox's %.1f", i, mad, sandbox.StillMAD)
+				}
+			}
+		})
+	}
+}
+
+// greyThumb is the image reduced to tw×th cells, each the mean luma
+// (0–255, BT.601) of its pixels.
+func greyThumb(img image.Image, tw, th int) []float64 {
+	b := img.Bounds()
+	luma := func(x, y int) float64 {
+		r, g, bl, _ := img.At(x, y).RGBA()
+		return (0.299*float64(r) + 0.587*float64(g) + 0.114*float64(bl)) / 257
+	}
+	if yc, ok := img.(*image.YCbCr); ok {
+		luma = func(x, y int) float64 { return float64(yc.Y[yc.YOffset(x, y)]) }
+	}
+	out := make([]float64, tw*th)
+	for ty := range th {
+		for tx := range tw {
+			x0, x1 := b.Min.X+tx*b.Dx()/tw, b.Min.X+(tx+1)*b.Dx()/tw
+			y0, y1 := b.Min.Y+ty*b.Dy()/th, b.Min.Y+(ty+1)*b.Dy()/th
+			sum, n := 0.0, 0
+			for y := y0; y < y1; y++ {
+				for x := x0; x < x1; x++ {
+					sum += luma(x, y)
+					n++
+				}
+			}
+			out[ty*tw+tx] = sum / float64(max(n, 1))
+		}
+	}
+	return out
 }

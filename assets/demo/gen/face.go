@@ -215,7 +215,7 @@ func (m *faceModel) mouth(mesh []vec, closed, jaw float64) {
 	pivot := (orig[rightCorners[0]].y + orig[leftCorners[0]].y) / 2
 	chin := orig[idxChin].y
 	part := (orig[13].y + orig[14].y) / 2
-	drop := jaw * 0.16 * m.faceH
+	drop := jaw * 0.19 * m.faceH
 	upper := map[int]bool{}
 	for _, i := range append(append([]int{}, innerUpperLip...), outerUpperLip...) {
 		upper[i] = true

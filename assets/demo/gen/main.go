@@ -237,6 +237,7 @@ func act(src *image.RGBA, fm *faceModel, base placement) ([]*image.RGBA, []strin
 	var frames []*image.RGBA
 	var labels []string
 	rng := rand.New(rand.NewPCG(seed, 1))
+	sw := &sway{rng: rand.New(rand.NewPCG(seed, 3))}
 	n := 0
 	srcPts := fm.points()
 	for _, label := range challenges {
@@ -260,7 +261,7 @@ func act(src *image.RGBA, fm *faceModel, base placement) ([]*image.RGBA, []strin
 				e.jaw = a
 				e.lipsClosed = neutral.lipsClosed * (1 - a)
 			}
-			pl := drift(base, n)
+			pl := drift(base, n, sw)
 			dst := fm.pose(e)
 			for i := range dst {
 				dst[i] = pl.forward(dst[i])
@@ -287,17 +288,37 @@ func act(src *image.RGBA, fm *faceModel, base placement) ([]*image.RGBA, []strin
 	return frames, labels
 }
 
-// drift is frame n's placement: the face sways a few pixels, the distance
-// to the camera breathes by a couple of percent, the head rolls by under a
-// degree, and the light flickers slightly.
-func drift(base placement, n int) placement {
+// sway is the small, irregular motion of a person standing in front of a
+// camera, and the camera's exposure hunting: a random walk pulled back to
+// rest, advanced once per frame.
+type sway struct {
+	rng            *rand.Rand
+	x, y, roll, ev float64
+}
+
+// next advances the walk by one frame.
+func (s *sway) next() {
+	s.x = 0.75*s.x + s.rng.NormFloat64()*2.2
+	s.y = 0.75*s.y + s.rng.NormFloat64()*1.4
+	s.roll = 0.8*s.roll + s.rng.NormFloat64()*0.25
+	s.ev = 0.5*s.ev + s.rng.NormFloat64()*0.015
+}
+
+// drift is frame n's placement: the face sways slowly by several pixels
+// and irregularly by a couple more, the distance to the camera breathes by
+// a couple of percent, the head rolls by about a degree, and the exposure
+// wanders by a percent or two. Consecutive frames differ as much as those
+// of a person holding still in front of a kiosk camera do (more than the
+// sandbox's near-identical threshold, checked by the tests).
+func drift(base placement, n int, sw *sway) placement {
 	t := float64(n) / fps
+	sw.next()
 	p := base
-	p.ox += 5 * math.Sin(2*math.Pi*t/3.7)
-	p.oy += 3 * math.Sin(2*math.Pi*t/5.3+1)
-	p.scale *= 1 + 0.015*math.Sin(2*math.Pi*t/4.1)
-	p.roll = 0.8 * math.Pi / 180 * math.Sin(2*math.Pi*t/6.1)
-	p.brightness = 1 + 0.015*math.Sin(2*math.Pi*t/2.3)
+	p.ox += 7*math.Sin(2*math.Pi*t/3.1) + sw.x
+	p.oy += 4*math.Sin(2*math.Pi*t/4.3+1) + sw.y
+	p.scale *= 1 + 0.02*math.Sin(2*math.Pi*t/3.7)
+	p.roll = (0.8*math.Sin(2*math.Pi*t/5.1) + sw.roll) * math.Pi / 180
+	p.brightness = 1 + 0.015*math.Sin(2*math.Pi*t/2.3) + sw.ev
 	return p
 }
 
