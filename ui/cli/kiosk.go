@@ -155,10 +155,12 @@ func runTUI(ctx context.Context, app *App, opts ui.Options) error {
 		return UsageError(err)
 	}
 	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(app.Stdin), tea.WithOutput(app.Stdout))
-	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
-		if errors.Is(err, context.Canceled) {
-			return err
-		}
+	_, err = p.Run()
+	if ctx.Err() != nil {
+		// stopped by a signal: exit as interrupted
+		return ctx.Err()
+	}
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("kiosk: %w", err)
 	}
 	return nil
