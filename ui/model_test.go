@@ -681,3 +681,39 @@ func TestLivenessGuidance(t *testing.T) {
 		t.Errorf("guidance not shown:\n%s", v)
 	}
 }
+
+func TestOpenByQR(t *testing.T) {
+	tests := []struct {
+		name   string
+		read   QRReader
+		screen Screen
+		hint   bool
+	}{
+		{name: "invitation link read", screen: ScreenSession,
+			read: func(image.Image) (string, error) { return "https://amlkyc.tech/kyc/" + fakeUUID, nil }},
+		{name: "nothing read before the time runs out", screen: ScreenOpen, hint: true,
+			read: func(image.Image) (string, error) { return "", errors.New("no QR code") }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			now := fixedClock()
+			o := fakeOptions(newFakeService())
+			o.UUID = ""
+			o.QR = tc.read
+			var mu sync.Mutex
+			o.Now = func() time.Time {
+				mu.Lock()
+				defer mu.Unlock()
+				now = now.Add(5 * time.Second) // each attempt takes a while
+				return now
+			}
+			m := newModel(t, o, 80, 24)
+			m = send(t, m, tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}, when(func(m Model) bool {
+				return m.screen != ScreenOpen || (m.open.scanID == 0 && m.open.hint != "")
+			}))
+			if m.screen != tc.screen || (m.open.hint != "") != tc.hint {
+				t.Errorf("screen %d hint %q", m.screen, m.open.hint)
+			}
+		})
+	}
+}
