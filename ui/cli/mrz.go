@@ -99,7 +99,7 @@ func readMRZImage(path string) (*ocr.Reading, error) {
 	if err != nil {
 		return nil, err
 	}
-	reading, err := rd.Read(img, ocr.Options{})
+	reading, err := rd.Read(img, ocr.Options{AnyOrientation: true})
 	if err != nil {
 		return nil, InputError(fmt.Errorf("read MRZ from %s: %w", path, err))
 	}

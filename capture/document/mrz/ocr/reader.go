@@ -39,6 +39,9 @@ type Options struct {
 	Today time.Time
 	// NoRepair reads without check-digit-guided repairs.
 	NoRepair bool
+	// AnyOrientation also tries the image turned 90° and 270°, for a
+	// photo taken in portrait; 0° and 180° are always tried.
+	AnyOrientation bool
 }
 
 // Reading is an MRZ read from an image.
@@ -56,8 +59,9 @@ type Reading struct {
 	// fields no holding check digit confirms (names, codes, sex…): the
 	// ones the operator should compare with the document.
 	Uncertain []Uncertain
-	// UpsideDown is true when the MRZ was found in the image turned 180°.
-	UpsideDown bool
+	// Rotation is how far (degrees clockwise: 0, 90, 180, 270) the image
+	// was turned to read the MRZ: 180 for a document lying upside down.
+	Rotation int
 }
 
 // Uncertain is a character the reader is unsure of.
@@ -130,39 +134,78 @@ func NewReader() (*Reader, error) {
 
 // Read finds and reads the MRZ in img. It fails with ErrNoMRZ when the
 // image holds none; a found MRZ whose check digits fail is returned with
-// Result.Valid false.
+// Result.Valid false. When the MRZ is not valid as the image stands, the
+// image is also read turned 180° (and 90° and 270° with AnyOrientation),
+// and the best reading is kept.
 func (r *Reader) Read(img image.Image, opt Options) (*Reading, error) {
 	b := img.Bounds()
 	if b.Dx() < 200 || b.Dy() < 60 || b.Dx()*b.Dy() > maxPixels {
 		return nil, fmt.Errorf("%w: %d×%d pixels", ErrImageSize, b.Dx(), b.Dy())
 	}
 	g := toGray(img)
-	best, err := r.readGray(g, opt)
-	if err == nil && best.Result.Valid {
-		return shiftQuad(best, b.Min), nil
+	turns := []int{0, 2}
+	if opt.AnyOrientation {
+		turns = []int{0, 2, 1, 3}
 	}
-	// Maybe the document lies upside down.
-	flipped, ferr := r.readGray(rotate180(g), opt)
-	if ferr == nil {
-		flipped.UpsideDown = true
-		for i, p := range flipped.Quad {
-			flipped.Quad[i] = image.Pt(g.w-1-p.X, g.h-1-p.Y)
+	var best *Reading
+	for _, q := range turns {
+		rd, err := r.readGray(rotate(g, q), opt)
+		if err != nil {
+			continue
 		}
-		if err != nil || better(flipped, best) {
-			return shiftQuad(flipped, b.Min), nil
+		rd.Rotation = 90 * q
+		for i, p := range rd.Quad {
+			rd.Quad[i] = unrotate(p, q, g.w, g.h).Add(b.Min)
+		}
+		if best == nil || better(rd, best) {
+			best = rd
+		}
+		if best.Result.Valid {
+			break
 		}
 	}
-	if err != nil {
-		return nil, err
+	if best == nil {
+		return nil, ErrNoMRZ
 	}
-	return shiftQuad(best, b.Min), nil
+	return best, nil
 }
 
-func shiftQuad(rd *Reading, min image.Point) *Reading {
-	for i := range rd.Quad {
-		rd.Quad[i] = rd.Quad[i].Add(min)
+// rotate turns g clockwise by q quarter turns.
+func rotate(g *grayImg, q int) *grayImg {
+	switch q {
+	case 1, 3:
+		out := &grayImg{w: g.h, h: g.w, pix: make([]uint8, len(g.pix))}
+		for y := range out.h {
+			for x := range out.w {
+				sx, sy := y, g.h-1-x // q = 1
+				if q == 3 {
+					sx, sy = g.w-1-y, x
+				}
+				out.pix[y*out.w+x] = g.pix[sy*g.w+sx]
+			}
+		}
+		return out
+	case 2:
+		out := &grayImg{w: g.w, h: g.h, pix: make([]uint8, len(g.pix))}
+		for i, v := range g.pix {
+			out.pix[len(g.pix)-1-i] = v
+		}
+		return out
 	}
-	return rd
+	return g
+}
+
+// unrotate maps a point of g turned by q quarter turns back onto g (w×h).
+func unrotate(p image.Point, q, w, h int) image.Point {
+	switch q {
+	case 1:
+		return image.Pt(p.Y, h-1-p.X)
+	case 2:
+		return image.Pt(w-1-p.X, h-1-p.Y)
+	case 3:
+		return image.Pt(w-1-p.Y, p.X)
+	}
+	return p
 }
 
 // better prefers more check digits holding, then higher confidence.
@@ -182,14 +225,6 @@ func okChecks(r *mrz.Result) int {
 		}
 	}
 	return n
-}
-
-func rotate180(g *grayImg) *grayImg {
-	out := &grayImg{w: g.w, h: g.h, pix: make([]uint8, len(g.pix))}
-	for i, v := range g.pix {
-		out.pix[len(g.pix)-1-i] = v
-	}
-	return out
 }
 
 // detectMax is the longest side the detection first works at; larger

@@ -86,8 +86,8 @@ func TestReadSpecimen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(got.Result.Lines, synth.SpecimenTD3()) || !got.Result.Valid || got.UpsideDown {
-		t.Fatalf("read %q valid %v upside-down %v", got.Result.Lines, got.Result.Valid, got.UpsideDown)
+	if !slices.Equal(got.Result.Lines, synth.SpecimenTD3()) || !got.Result.Valid || got.Rotation != 0 {
+		t.Fatalf("read %q valid %v rotation %d", got.Result.Lines, got.Result.Valid, got.Rotation)
 	}
 	if got.Confidence < 0.7 || got.Confidence > 1 {
 		t.Errorf("confidence %.3f", got.Confidence)
@@ -106,18 +106,50 @@ func TestReadSpecimen(t *testing.T) {
 		t.Errorf("String() = %q", s)
 	}
 
-	t.Run("upside down", func(t *testing.T) {
-		g := img.(*image.Gray)
-		flip := image.NewGray(g.Bounds())
-		for i, v := range g.Pix {
-			flip.Pix[len(g.Pix)-1-i] = v
+	// The page turned clockwise by q quarter turns: 180° is always tried,
+	// 90° and 270° with AnyOrientation. At 150 dpi to keep the test quick.
+	small := render(t, rr, synth.SpecimenTD3(), "clean", 150, 1).(*image.Gray)
+	upright, err := rd.Read(small, Options{Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, h := small.Rect.Dx(), small.Rect.Dy()
+	// turned maps a point of the page onto the page turned q times.
+	turned := func(p image.Point, q int) image.Point {
+		pw, ph := w, h
+		for range q {
+			p, pw, ph = image.Pt(ph-1-p.Y, p.X), ph, pw
 		}
-		got, err := rd.Read(flip, Options{Today: today})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !got.UpsideDown || !slices.Equal(got.Result.Lines, synth.SpecimenTD3()) {
-			t.Errorf("read %q upside-down %v", got.Result.Lines, got.UpsideDown)
+		return p
+	}
+	for _, tc := range []struct {
+		q            int
+		any          bool
+		wantRotation int
+	}{{2, false, 180}, {1, true, 270}, {3, true, 90}} {
+		t.Run(fmt.Sprintf("turned %d°", 90*tc.q), func(t *testing.T) {
+			gi := rotate(&grayImg{w: w, h: h, pix: small.Pix}, tc.q)
+			img := &image.Gray{Pix: gi.pix, Stride: gi.w, Rect: image.Rect(0, 0, gi.w, gi.h)}
+			rt, err := rd.Read(img, Options{Today: today, AnyOrientation: tc.any})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rt.Rotation != tc.wantRotation || !slices.Equal(rt.Result.Lines, synth.SpecimenTD3()) {
+				t.Fatalf("read %q rotation %d, want %d", rt.Result.Lines, rt.Rotation, tc.wantRotation)
+			}
+			for i, p := range rt.Quad {
+				want := turned(upright.Quad[i], tc.q)
+				if d := p.Sub(want); d.X*d.X+d.Y*d.Y > 9 {
+					t.Errorf("quad corner %d at %v, want %v", i, p, want)
+				}
+			}
+		})
+	}
+	t.Run("portrait without AnyOrientation", func(t *testing.T) {
+		gi := rotate(&grayImg{w: w, h: h, pix: small.Pix}, 1)
+		img := &image.Gray{Pix: gi.pix, Stride: gi.w, Rect: image.Rect(0, 0, gi.w, gi.h)}
+		if _, err := rd.Read(img, Options{Today: today}); !errors.Is(err, ErrNoMRZ) {
+			t.Errorf("error = %v, want ErrNoMRZ", err)
 		}
 	})
 	t.Run("sub-image and RGBA", func(t *testing.T) {
