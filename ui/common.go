@@ -71,6 +71,10 @@ type Options struct {
 	// Camera opens the camera; nil means the kiosk has none (the document
 	// comes from a file, liveness cannot run).
 	Camera CameraFunc
+	// CameraByLabel is set when Camera's frames depend on the label (a
+	// labelled recording): liveness opens it again for each challenge. A
+	// real camera stays open from one challenge to the next.
+	CameraByLabel bool
 	// DocumentCamera opens the source photographed for the document; nil
 	// means Camera("").
 	DocumentCamera func() (capture.Source, error)

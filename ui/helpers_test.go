@@ -264,6 +264,7 @@ func sandboxOptions(t *testing.T) Options {
 		Camera: func(label string) (capture.Source, error) {
 			return capture.OpenRecordingFS(demo, "recording", capture.ReplayOptions{Pace: capture.RealTime, Loop: true, Label: label, Interval: 20 * time.Millisecond})
 		},
+		CameraByLabel: true,
 		DocumentCamera: func() (capture.Source, error) {
 			return capture.OpenImageFS(demo, "passport.jpg", capture.ReplayOptions{Pace: capture.RealTime, Loop: true, Interval: 20 * time.Millisecond})
 		},

@@ -167,6 +167,10 @@ func (m livenessModel) firstIncomplete() int {
 
 // openActive opens the camera on the active challenge's segment.
 func (m livenessModel) openActive() (livenessModel, tea.Cmd) {
+	if m.src != nil && !m.complete() && !m.c.opts.CameraByLabel {
+		// a camera shows the same whatever the challenge: keep it
+		return m, nil
+	}
 	m, stop := m.stop()
 	// a new source numbers its frames from zero again
 	m.capturedAt, m.lastCap = false, 0

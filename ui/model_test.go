@@ -717,3 +717,22 @@ func TestOpenByQR(t *testing.T) {
 		})
 	}
 }
+
+func TestCameraKeptAcrossChallenges(t *testing.T) {
+	opens := new(atomic.Int32)
+	o := fakeOptions(newFakeService())
+	cam := o.Camera
+	o.Camera = func(label string) (capture.Source, error) {
+		opens.Add(1)
+		return cam(label)
+	}
+	o.CameraByLabel = false
+	m := captureAll(t, newModel(t, o, 80, 24))
+	// the document's camera, then one for all the challenges
+	if n := opens.Load(); n != 2 {
+		t.Errorf("camera opened %d times", n)
+	}
+	if !m.liveness.complete() {
+		t.Error("not complete")
+	}
+}

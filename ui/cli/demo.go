@@ -134,6 +134,7 @@ func runDemoTUI(ctx context.Context, app *App, recordingDir string, noAnalysis b
 	opts.UUID = env.uuid
 	opts.DocumentType, opts.Country = demoDocument(app)
 	opts.Kiosk = ui.KioskOptions{}
+	opts.CameraByLabel = true
 	opts.Camera = func(label string) (capture.Source, error) {
 		o := live
 		o.Label = label

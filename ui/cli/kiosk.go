@@ -66,6 +66,7 @@ func runKiosk(ctx context.Context, app *App, o kioskFlags) error {
 	opts.Context = ctx
 	opts.Service = client
 	opts.Camera = camera
+	opts.CameraByLabel = o.recording != ""
 	closeAnalysis, err := withFaceAnalysis(&opts, o.noAnalysis)
 	if err != nil {
 		return err
