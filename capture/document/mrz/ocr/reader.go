@@ -80,7 +80,7 @@ type Uncertain struct {
 // A character is uncertain when its correlation is below minScore or the
 // runner-up is within minMargin. On the harsh synthetic pages (see
 // docs/mrz.md) these flag two thirds of the misread characters and one in
-// twenty of the right ones; on the camera-grade pages almost none.
+// twenty of the right ones.
 const (
 	minScore  = 0.6
 	minMargin = 0.05
