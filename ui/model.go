@@ -416,23 +416,20 @@ func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case ScreenResult:
 		m.result, cmd = m.result.Update(msg)
 	}
-	// Messages of a screen left behind (a camera opening, a frame) still
-	// need their sources closed.
-	if s, ok := msg.(sourceOpenedMsg); ok && s.src != nil && !m.ownsSource(s.id) {
+	// A camera opened for a screen left behind is closed; the camera
+	// screens close the ones that are not theirs themselves.
+	if s, ok := msg.(sourceOpenedMsg); ok && s.src != nil && !m.handlesSources() {
 		return m, tea.Batch(cmd, m.c.closeSource(s.src))
 	}
 	return m, cmd
 }
 
-// ownsSource reports whether the current screen waits for source id.
-func (m Model) ownsSource(id int) bool {
+// handlesSources reports whether the current screen uses cameras (and so
+// closes the sources it did not ask for).
+func (m Model) handlesSources() bool {
 	switch m.screen {
-	case ScreenOpen:
-		return id == m.open.scanID
-	case ScreenDocument:
-		return id == m.document.srcID
-	case ScreenLiveness:
-		return id == m.liveness.srcID
+	case ScreenOpen, ScreenDocument, ScreenLiveness:
+		return true
 	}
 	return false
 }

@@ -736,3 +736,30 @@ func TestCameraKeptAcrossChallenges(t *testing.T) {
 		t.Error("not complete")
 	}
 }
+
+type closeCounter struct {
+	stillSource
+	closes atomic.Int32
+}
+
+func (c *closeCounter) Close() error { c.closes.Add(1); return nil }
+
+func TestStraySourceClosedOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		to   func(*testing.T, Model) Model
+	}{{"session screen", toSession}, {"document screen", toDocument}, {"liveness screen", toLiveness}} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := tc.to(t, newModel(t, fakeOptions(newFakeService()), 80, 24))
+			src := &closeCounter{}
+			send(t, m, sourceOpenedMsg{id: 9999, src: src}, nil)
+			for deadline := time.Now().Add(5 * time.Second); src.closes.Load() == 0 && time.Now().Before(deadline); {
+				time.Sleep(5 * time.Millisecond)
+			}
+			time.Sleep(20 * time.Millisecond)
+			if n := src.closes.Load(); n != 1 {
+				t.Errorf("closed %d times", n)
+			}
+		})
+	}
+}
