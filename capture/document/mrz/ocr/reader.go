@@ -249,9 +249,52 @@ func (r *Reader) readGray(g *grayImg, opt Options) (*Reading, error) {
 }
 
 // readLevel detects MRZ candidates on one pyramid level and reads the
-// most likely ones.
+// most likely ones; when that gives no valid MRZ, it tries again on a
+// smoothed copy of the level.
 func (r *Reader) readLevel(pyr pyramid, level int, opt Options) (*Reading, error) {
-	det, ds := pyr[level], float64(int(1)<<level)
+	best, err := r.detectAndRead(pyr, pyr[level], level, opt)
+	if err == nil && best.Result.Valid {
+		return best, nil
+	}
+	// Noise breaks characters into specks the chains skip: detect again
+	// on a smoothed copy (the characters are still sampled unsmoothed).
+	smooth, serr := r.detectAndRead(pyr, box3(pyr[level]), level, opt)
+	if serr == nil && (err != nil || better(smooth, best)) {
+		return smooth, nil
+	}
+	return best, err
+}
+
+// box3 returns g blurred by a 3×3 box.
+func box3(g *grayImg) *grayImg {
+	out := &grayImg{w: g.w, h: g.h, pix: make([]uint8, len(g.pix))}
+	for y := range g.h {
+		for x := range g.w {
+			sum, n := 0, 0
+			for dy := -1; dy <= 1; dy++ {
+				yy := y + dy
+				if yy < 0 || yy >= g.h {
+					continue
+				}
+				for dx := -1; dx <= 1; dx++ {
+					xx := x + dx
+					if xx < 0 || xx >= g.w {
+						continue
+					}
+					sum += int(g.pix[yy*g.w+xx])
+					n++
+				}
+			}
+			out.pix[y*g.w+x] = uint8((sum + n/2) / n)
+		}
+	}
+	return out
+}
+
+// detectAndRead finds MRZ candidates in det, the pyramid level level (or
+// a filtered copy of it), and reads the most likely ones.
+func (r *Reader) detectAndRead(pyr pyramid, det *grayImg, level int, opt Options) (*Reading, error) {
+	ds := float64(int(1) << level)
 	win := max(15, min(det.w, det.h)/25) | 1
 	bin := sauvola(det, win, 0.25)
 	comps := components(bin, det.w, det.h)
