@@ -763,3 +763,32 @@ func TestStraySourceClosedOnce(t *testing.T) {
 		})
 	}
 }
+
+type fakeDocumentReader struct{}
+
+func (fakeDocumentReader) ReadDocument(context.Context, image.Image) (LocalDocument, error) {
+	return LocalDocument{Confidence: 0.96, Fields: map[string]string{"firstName": "ANNA", "lastName": "MARIA", "dob": "1990-01-02"},
+		Warnings: []string{"the document has expired"}}, nil
+}
+
+func TestDocumentLocalReader(t *testing.T) {
+	svc := newFakeService()
+	svc.setFail("recognize", &api.Error{Status: 500})
+	o := fakeOptions(svc)
+	o.DocumentReader = fakeDocumentReader{}
+	m := toDocument(t, newModel(t, o, 120, 40))
+	m = send(t, m, keyPress("enter"), when(func(m Model) bool {
+		return m.document.local != nil && m.document.ocrErr != nil && m.document.busy == ""
+	}))
+	v := plain(m)
+	for _, want := range []string{"0.96", "MARIA", "1990-01-02", "the document has expired", "sends the fields"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	// the check goes with the local reader's fields even without the OCR
+	m = send(t, m, keyPress("enter"), when(func(m Model) bool { return m.screen == ScreenLiveness }))
+	if !slices.Contains(svc.called(), "check") {
+		t.Errorf("no check: %v", svc.called())
+	}
+}

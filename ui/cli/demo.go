@@ -146,6 +146,9 @@ func runDemoTUI(ctx context.Context, app *App, recordingDir string, noAnalysis b
 	opts.DocumentCamera = func() (capture.Source, error) {
 		return capture.OpenImageFS(demo, "passport.jpg", live)
 	}
+	if err := withDocumentReader(&opts); err != nil {
+		return err
+	}
 	closeAnalysis, err := withFaceAnalysis(&opts, noAnalysis)
 	if err != nil {
 		return err

@@ -67,6 +67,9 @@ func runKiosk(ctx context.Context, app *App, o kioskFlags) error {
 	opts.Service = client
 	opts.Camera = camera
 	opts.CameraByLabel = o.recording != ""
+	if err := withDocumentReader(&opts); err != nil {
+		return err
+	}
 	closeAnalysis, err := withFaceAnalysis(&opts, o.noAnalysis)
 	if err != nil {
 		return err
@@ -89,6 +92,16 @@ func withFaceAnalysis(opts *ui.Options, off bool) (func(), error) {
 	opts.Analyzer = an
 	opts.Detector = flow.NewChallengeDetector()
 	return an.Close, nil
+}
+
+// withDocumentReader installs the local MRZ reader in opts.
+func withDocumentReader(opts *ui.Options) error {
+	r, err := newMRZDocumentReader()
+	if err != nil {
+		return InputError(err)
+	}
+	opts.DocumentReader = r
+	return nil
 }
 
 // kioskCamera chooses the kiosk's frames: a recording replayed like a

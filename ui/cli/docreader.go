@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"image"
+
+	"github.com/kycterm/kycterm/capture/document/mrz/ocr"
+	"github.com/kycterm/kycterm/ui"
+)
+
+// mrzDocumentReader is the local MRZ reader as the TUI's document reader:
+// the fields the check needs come from the machine-readable zone, with
+// its check digits, warnings and uncertain characters.
+type mrzDocumentReader struct {
+	r *ocr.Reader
+}
+
+// newMRZDocumentReader draws the reader's OCR-B templates.
+func newMRZDocumentReader() (*mrzDocumentReader, error) {
+	r, err := ocr.NewReader()
+	if err != nil {
+		return nil, err
+	}
+	return &mrzDocumentReader{r: r}, nil
+}
+
+// ReadDocument reads the MRZ of the document photo.
+func (m *mrzDocumentReader) ReadDocument(ctx context.Context, img image.Image) (ui.LocalDocument, error) {
+	if err := ctx.Err(); err != nil {
+		return ui.LocalDocument{}, err
+	}
+	rd, err := m.r.Read(img, ocr.Options{AnyOrientation: true})
+	if err != nil {
+		return ui.LocalDocument{}, fmt.Errorf("read the MRZ: %w", err)
+	}
+	req := rd.Result.CheckRequest()
+	fields := map[string]string{}
+	for k, v := range map[string]string{
+		"firstName": req.FirstName, "lastName": req.LastName, "dob": req.DOB,
+		"patronymic": req.Patronymic, "document_number": req.DocumentNumber,
+		"citizenship": req.Citizenship, "country": req.Country,
+	} {
+		if v != "" {
+			fields[k] = v
+		}
+	}
+	out := ui.LocalDocument{Confidence: rd.Confidence, Fields: fields}
+	if !rd.Result.Valid {
+		out.Warnings = append(out.Warnings, "MRZ check digits do not hold: compare the fields with the document")
+	}
+	for _, w := range rd.Result.Warnings {
+		out.Warnings = append(out.Warnings, w.Message)
+	}
+	if n := len(rd.Uncertain); n > 0 {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("%d uncertain characters: compare the names with the document", n))
+	}
+	return out, nil
+}
