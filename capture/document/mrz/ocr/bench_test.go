@@ -1,6 +1,8 @@
 package ocr
 
 import (
+	"errors"
+	"image"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -55,6 +57,27 @@ func BenchmarkReadPhoto600DPI(b *testing.B) {
 	for b.Loop() {
 		got, err := rd.Read(img, Options{Today: today})
 		if err != nil || !got.Result.Valid {
+			b.Fatalf("read: %v", err)
+		}
+	}
+}
+
+// BenchmarkReadNoMRZ720p reads a 1280×720 camera frame holding no
+// document: the cost of every frame a live preview hands the reader
+// before the passport is shown.
+func BenchmarkReadNoMRZ720p(b *testing.B) {
+	rd, err := NewReader()
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	img := image.NewGray(image.Rect(0, 0, 1280, 720))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(100 + i%1280/20 + rng.IntN(12))
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := rd.Read(img, Options{}); !errors.Is(err, ErrNoMRZ) {
 			b.Fatalf("read: %v", err)
 		}
 	}

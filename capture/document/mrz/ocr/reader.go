@@ -265,27 +265,21 @@ func (r *Reader) readLevel(pyr pyramid, level int, opt Options) (*Reading, error
 	return best, err
 }
 
-// box3 returns g blurred by a 3×3 box.
+// box3 returns g blurred by a 3×3 box (edges replicated).
 func box3(g *grayImg) *grayImg {
+	tmp := make([]uint16, len(g.pix))
+	for y := range g.h {
+		row := g.pix[y*g.w : (y+1)*g.w]
+		for x := range row {
+			l, r := row[max(x-1, 0)], row[min(x+1, g.w-1)]
+			tmp[y*g.w+x] = uint16(l) + uint16(row[x]) + uint16(r)
+		}
+	}
 	out := &grayImg{w: g.w, h: g.h, pix: make([]uint8, len(g.pix))}
 	for y := range g.h {
+		up, mid, dn := tmp[max(y-1, 0)*g.w:], tmp[y*g.w:], tmp[min(y+1, g.h-1)*g.w:]
 		for x := range g.w {
-			sum, n := 0, 0
-			for dy := -1; dy <= 1; dy++ {
-				yy := y + dy
-				if yy < 0 || yy >= g.h {
-					continue
-				}
-				for dx := -1; dx <= 1; dx++ {
-					xx := x + dx
-					if xx < 0 || xx >= g.w {
-						continue
-					}
-					sum += int(g.pix[yy*g.w+xx])
-					n++
-				}
-			}
-			out.pix[y*g.w+x] = uint8((sum + n/2) / n)
+			out.pix[y*g.w+x] = uint8((uint32(up[x]) + uint32(mid[x]) + uint32(dn[x]) + 4) / 9)
 		}
 	}
 	return out
