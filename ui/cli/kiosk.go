@@ -119,9 +119,8 @@ func kioskCamera(app *App, o kioskFlags) (ui.CameraFunc, error) {
 			return capture.OpenDir(dir, capture.ReplayOptions{Pace: capture.RealTime, Loop: true, Label: label})
 		}, nil
 	}
-	// recordConfig maps --device and camera.* exactly as `kycterm record`
-	// does; the output folder and frame count it also wants are unused.
-	cfg, _, err := recordConfig(app, recordOptions{device: o.device, out: "-", frames: 1})
+	// --device, else camera.device / format / size, as record and verify
+	cfg, err := cameraConfig(app, o.device, "", "")
 	if err != nil {
 		return nil, UsageError(err)
 	}
