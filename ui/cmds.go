@@ -137,6 +137,8 @@ type previewJob struct {
 	analyzer  flow.Analyzer
 	detector  ChallengeDetector
 	challenge string
+	// window keeps the analysed frames of the active challenge.
+	window *flow.Window
 }
 
 // readFrame takes the source's newest frame and renders it; an unchanged
@@ -170,6 +172,9 @@ func readFrame(j previewJob) tea.Cmd {
 				msg.analysis = &a
 				if j.detector != nil && j.challenge != "" {
 					msg.done = j.detector.Observe(j.challenge, a)
+					if j.window != nil {
+						j.window.Add(f, a, j.detector.Active())
+					}
 				}
 			}
 		}

@@ -24,6 +24,9 @@ type CameraFunc func(label string) (capture.Source, error)
 // face pipeline provides one; without it the operator captures.
 type ChallengeDetector interface {
 	Observe(challenge string, a flow.Analysis) (done bool)
+	// Active tells whether the frame last observed showed the movement:
+	// those frames are the ones sent once the challenge is done.
+	Active() bool
 }
 
 // QRReader reads a verification invitation's QR code from a camera

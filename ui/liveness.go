@@ -42,6 +42,10 @@ type livenessModel struct {
 	capturing  bool
 	analysis   *flow.Analysis
 	guidance   []string
+	// window holds the analysed frames of challenge windowFor, from which
+	// auto-capture takes the frames that showed the movement.
+	window    *flow.Window
+	windowFor int
 
 	timeLeft time.Duration
 	limited  bool
@@ -122,6 +126,24 @@ func captureChallenge(ctx context.Context, s *flow.Session, an flow.Analyzer, sr
 		}
 		h, _ := s.Progress()
 		return capturedMsg{attempt: attempt, index: i, seq: f.Seq, have: h}
+	}
+}
+
+// captureWindow keeps up to n frames of the window for challenge i.
+func captureWindow(s *flow.Session, w *flow.Window, attempt, i, n int) tea.Cmd {
+	return func() tea.Msg {
+		if left, ok := s.TimeLeft(); ok && left <= 0 {
+			return capturedMsg{attempt: attempt, index: i, err: flow.ErrExpired}
+		}
+		var seq uint64
+		for _, c := range w.Take(n) {
+			if _, err := s.AddCapture(i, c.Frame, c.Analysis); err != nil {
+				return capturedMsg{attempt: attempt, index: i, err: err}
+			}
+			seq = max(seq, c.Frame.Seq)
+		}
+		h, _ := s.Progress()
+		return capturedMsg{attempt: attempt, index: i, seq: seq, have: h}
 	}
 }
 
@@ -210,6 +232,20 @@ func (m livenessModel) capture() (livenessModel, tea.Cmd) {
 	return m, captureChallenge(m.c.ctx, m.sess, m.c.opts.Analyzer, m.src, m.attempt, m.active, m.lastCap, m.capturedAt)
 }
 
+// windowFrames is how many recent analysed frames auto-capture chooses
+// from: about two seconds of a camera.
+const windowFrames = 20
+
+// captureDetected keeps the frames that showed the challenge once the
+// detector sees it done; with none kept yet it captures the next frame.
+func (m livenessModel) captureDetected() (livenessModel, tea.Cmd) {
+	if m.capturing || m.src == nil || m.complete() || m.expired || m.window == nil || m.window.Len() == 0 {
+		return m.capture()
+	}
+	m.capturing = true
+	return m, captureWindow(m.sess, m.window, m.attempt, m.active, m.need-m.have[m.active])
+}
+
 // Update handles the liveness screen.
 func (m livenessModel) Update(msg tea.Msg) (livenessModel, tea.Cmd) {
 	k := m.c.keys
@@ -260,6 +296,10 @@ func (m livenessModel) Update(msg tea.Msg) (livenessModel, tea.Cmd) {
 			ctx: m.c.ctx, analyzer: m.c.opts.Analyzer, detector: m.c.opts.Detector}
 		if !m.complete() {
 			j.challenge = m.challenges[m.active].Type
+			if m.window == nil || m.windowFor != m.active {
+				m.window, m.windowFor = flow.NewWindow(windowFrames), m.active
+			}
+			j.window = m.window
 		}
 		return m, readFrame(j)
 	case frameMsg:
@@ -276,7 +316,7 @@ func (m livenessModel) Update(msg tea.Msg) (livenessModel, tea.Cmd) {
 		next := tickFrame(m.srcID, m.c.frameInterval())
 		if msg.done && m.c.opts.Detector != nil {
 			var cap tea.Cmd
-			m, cap = m.capture()
+			m, cap = m.captureDetected()
 			return m, tea.Batch(next, cap)
 		}
 		return m, next
@@ -314,6 +354,7 @@ func (m livenessModel) Update(msg tea.Msg) (livenessModel, tea.Cmd) {
 		}
 		m.have = msg.have
 		m.retaken[msg.index] = true
+		m.window = nil
 		// the detector starts the retaken challenge afresh
 		m.c.resetAnalysis()
 		if next := m.firstIncomplete(); next != m.active {

@@ -383,6 +383,7 @@ func (fakeAnalyzer) Analyze(context.Context, image.Image) (flow.Analysis, error)
 type alwaysDone struct{}
 
 func (alwaysDone) Observe(string, flow.Analysis) bool { return true }
+func (alwaysDone) Active() bool                       { return true }
 
 func TestSubmitScreen(t *testing.T) {
 	t.Run("esc cancels a send in flight, enter retries", func(t *testing.T) {
@@ -573,6 +574,7 @@ func TestSandboxFlow(t *testing.T) {
 type countingDetector struct{ resets int }
 
 func (d *countingDetector) Observe(string, flow.Analysis) bool { return false }
+func (d *countingDetector) Active() bool                       { return false }
 func (d *countingDetector) Reset()                             { d.resets++ }
 
 func TestAnalysisResetForNextCustomerAndRetake(t *testing.T) {

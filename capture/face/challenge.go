@@ -154,6 +154,7 @@ type ChallengeTracker struct {
 	held        int // consecutive active frames
 	baseline    float64
 	hasBaseline bool
+	active      bool // the last frame showed the movement
 }
 
 // NewChallengeTracker returns a tracker for the named challenge with the
@@ -178,6 +179,12 @@ func (t *ChallengeTracker) Challenge() Challenge { return t.c }
 // Done tells whether the challenge has been completed.
 func (t *ChallengeTracker) Done() bool { return t.phase == phaseDone }
 
+// Active tells whether the last frame observed showed the challenge's
+// movement (eyes closed for a blink, head turned for a turn). A blink is
+// done only once the eyes reopen, so the frames worth sending are the
+// active ones seen before Done.
+func (t *ChallengeTracker) Active() bool { return t.active }
+
 // Reset starts over, as if no frame had been seen.
 func (t *ChallengeTracker) Reset() { *t = ChallengeTracker{c: t.c, th: t.th} }
 
@@ -189,10 +196,15 @@ func (t *ChallengeTracker) Observe(r Result) bool { return t.ObserveSignals(Sign
 // flow's per-frame analysis).
 func (t *ChallengeTracker) ObserveSignals(s Signals) bool {
 	t.frame++
-	if t.phase == phaseDone || !s.Face {
+	if !s.Face {
+		t.active = false
 		return t.Done()
 	}
 	neutral, active := t.classify(s)
+	t.active = active
+	if t.phase == phaseDone {
+		return true
+	}
 	switch t.phase {
 	case phaseWaiting, phaseNeutral:
 		if neutral {

@@ -205,3 +205,30 @@ func FuzzParseChallenge(f *testing.F) {
 		}
 	})
 }
+
+func TestChallengeTrackerActive(t *testing.T) {
+	tr, err := NewChallengeTracker("blink")
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := blend(EyeBlinkLeft, 0.05, EyeBlinkRight, 0.05)
+	closed := blend(EyeBlinkLeft, 0.9, EyeBlinkRight, 0.9)
+	var active []bool
+	done := false
+	for _, s := range seq(step{3, open}, step{2, closed}, step{1, open}) {
+		done = tr.ObserveSignals(s)
+		active = append(active, tr.Active())
+	}
+	if !done {
+		t.Fatal("blink not done after open, closed, open")
+	}
+	want := []bool{false, false, false, true, true, false}
+	for i := range want {
+		if active[i] != want[i] {
+			t.Errorf("frame %d: Active() = %v, want %v", i, active[i], want[i])
+		}
+	}
+	if tr.ObserveSignals(closed) && !tr.Active() {
+		t.Error("a closed-eye frame after Done is not active")
+	}
+}

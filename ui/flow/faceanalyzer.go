@@ -116,6 +116,14 @@ func (d *ChallengeDetector) Observe(challenge string, a Analysis) bool {
 	return d.tracker.ObserveSignals(SignalsOf(a))
 }
 
+// Active tells whether the last frame observed showed the challenge's
+// movement; see face.ChallengeTracker.Active.
+func (d *ChallengeDetector) Active() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.tracker != nil && d.tracker.Active()
+}
+
 // Reset forgets the progress of the current challenge.
 func (d *ChallengeDetector) Reset() {
 	d.mu.Lock()

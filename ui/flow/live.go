@@ -63,18 +63,23 @@ func (s *Session) CaptureLive(ctx context.Context, src capture.Source, l Live) e
 	return nil
 }
 
+// liveWindow is how many recent frames a live challenge keeps to choose
+// its frames from: about two seconds of a camera.
+const liveWindow = 20
+
 // watchChallenge reads frames for one challenge's window and returns the
-// newest ones, analysed.
+// frames to send: those that showed the movement when the detector saw it
+// done, else the newest.
 func (s *Session) watchChallenge(ctx context.Context, src capture.Source, c api.Challenge, l Live) ([]Captured, bool, error) {
 	n := s.opts.FramesPerChallenge
 	ctx, cancel := context.WithTimeout(ctx, l.Window)
 	defer cancel()
-	recent := make([]Captured, 0, n)
+	win := NewWindow(max(liveWindow, n))
 	for {
 		f, err := src.Next(ctx)
 		switch {
-		case errors.Is(err, context.DeadlineExceeded) && len(recent) > 0:
-			return recent, false, nil
+		case errors.Is(err, context.DeadlineExceeded) && win.Len() > 0:
+			return win.Take(n), false, nil
 		case capture.IsTransient(err):
 			continue
 		case err != nil:
@@ -86,13 +91,14 @@ func (s *Session) watchChallenge(ctx context.Context, src capture.Source, c api.
 				return nil, false, fmt.Errorf("analyse frame %d: %w", f.Seq, err)
 			}
 		}
-		if len(recent) == n {
-			copy(recent, recent[1:])
-			recent = recent[:n-1]
+		done, active := false, false
+		if l.Analyzer != nil && l.Detector != nil {
+			done = l.Detector.Observe(c.Type, a)
+			active = l.Detector.Active()
 		}
-		recent = append(recent, Captured{Frame: f, Analysis: a})
-		if l.Analyzer != nil && l.Detector != nil && l.Detector.Observe(c.Type, a) && len(recent) == n {
-			return recent, true, nil
+		win.Add(f, a, active)
+		if done && win.Len() >= n {
+			return win.Take(n), true, nil
 		}
 	}
 }
