@@ -49,14 +49,14 @@ Needs no camera, no network, no account and no configuration.`,
 				return notAvailable("demo --auto")
 			}
 			if o.headless || o.json {
-				return runHeadlessDemo(cmd.Context(), app, o.recording, o.json)
+				return runHeadlessDemo(cmd.Context(), app, o.recording, o.json, o.noAnalysis)
 			}
 			return runDemoTUI(cmd.Context(), app, o.recording, o.noAnalysis)
 		},
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.headless, "headless", false, "run without the TUI and print the result")
-	f.BoolVar(&o.noAnalysis, "no-analysis", false, "TUI: no local face analysis, every frame captured with Enter")
+	f.BoolVar(&o.noAnalysis, "no-analysis", false, "no local face analysis (the TUI then captures every frame with Enter)")
 	f.StringVar(&o.camera, "camera", "", "use camera `DEV` instead of the bundled recording")
 	f.StringVar(&o.recording, "recording", "", "use the recording in `DIR`")
 	f.BoolVar(&o.auto, "auto", false, "walk the flow by itself")
@@ -159,7 +159,7 @@ func runDemoTUI(ctx context.Context, app *App, recordingDir string, noAnalysis b
 
 // runHeadlessDemo verifies the bundled (or given) recording against an
 // in-process sandbox and prints the result.
-func runHeadlessDemo(ctx context.Context, app *App, recordingDir string, asJSON bool) error {
+func runHeadlessDemo(ctx context.Context, app *App, recordingDir string, asJSON, noAnalysis bool) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	env, err := startDemo(ctx, app)
@@ -186,7 +186,11 @@ func runHeadlessDemo(ctx context.Context, app *App, recordingDir string, asJSON 
 		fmt.Fprintln(app.Stdout, demoBanner)
 		fmt.Fprintf(app.Stdout, "sandbox %s, verification %s\n", env.baseURL, env.uuid)
 	}
-	res, err := flow.RunHeadless(ctx, env.client, flow.Headless{
+	an, err := newFaceAnalyzer(noAnalysis)
+	if err != nil {
+		return InputError(err)
+	}
+	h := flow.Headless{
 		UUID:         env.uuid,
 		DocumentName: "passport.jpg",
 		Document:     doc,
@@ -198,7 +202,12 @@ func runHeadlessDemo(ctx context.Context, app *App, recordingDir string, asJSON 
 				fmt.Fprintf(app.Stdout, "  %s\n", e.Step)
 			}
 		},
-	}, FlowOptions(app.Config))
+	}
+	if an != nil {
+		defer an.Close()
+		h.Analyzer = an
+	}
+	res, err := flow.RunHeadless(ctx, env.client, h, FlowOptions(app.Config))
 	if err != nil {
 		return flowExit(err)
 	}

@@ -159,6 +159,11 @@ func (s *Session) captureRecorded(ctx context.Context, src capture.Source, an An
 		if err != nil {
 			return fmt.Errorf("read frames: %w", err)
 		}
+		// The recording stands in for the camera: its frames are taken
+		// now, in their order. Their recorded times lie in the past (or,
+		// replayed faster than recorded, ahead of the clock) and would
+		// fall outside the challenge token's window.
+		f.Wall = s.opts.Clock()
 		asg.add(f)
 	}
 	groups, err := asg.pick()
