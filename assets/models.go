@@ -26,5 +26,5 @@ func Models() fs.FS {
 
 // ModelNames lists the models embedded in Models, by base name without ".json".
 func ModelNames() []string {
-	return []string{"blazeface-front", "facemesh", "iris", "antispoof", "liveness", "emotion"}
+	return []string{"blazeface-front", "facemesh", "iris", "antispoof", "liveness", "emotion", "mobilefacenet"}
 }

@@ -56,6 +56,7 @@ export const MODELS = [
   { name: 'antispoof', lo: 0, hi: 1 },
   { name: 'liveness', lo: 0, hi: 1 },
   { name: 'emotion', lo: 0, hi: 1 },
+  { name: 'mobilefacenet', lo: 0, hi: 1 },
 ];
 
 export function inputShape(model) {
