@@ -2,11 +2,28 @@ package flow
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/kycterm/kycterm/api"
 	"github.com/kycterm/kycterm/capture"
 )
+
+// feed files frames as captureRecorded does; active says which showed the
+// movement.
+func feed(a *assigner, f capture.Frame, active bool) {
+	for _, i := range a.indexes(f) {
+		a.add(i, Captured{Frame: f}, active)
+	}
+}
+
+func seqs(cs []Captured) []uint64 {
+	out := make([]uint64, len(cs))
+	for i, c := range cs {
+		out[i] = c.Frame.Seq
+	}
+	return out
+}
 
 func TestAssignerByLabel(t *testing.T) {
 	challenges := []api.Challenge{api.NewChallenge("smile"), api.NewChallenge("turn_left")}
@@ -18,7 +35,7 @@ func TestAssignerByLabel(t *testing.T) {
 		n     int
 	}{{"turn_left", 10}, {"blink", 5}, {"smile", 7}} {
 		for range seg.n {
-			a.add(capture.Frame{Seq: seq, Label: seg.label, ChallengeIndex: -1})
+			feed(a, capture.Frame{Seq: seq, Label: seg.label, ChallengeIndex: -1}, false)
 			seq++
 		}
 	}
@@ -30,15 +47,31 @@ func TestAssignerByLabel(t *testing.T) {
 		if len(got[i]) != 3 {
 			t.Fatalf("challenge %d: %d frames, want 3", i, len(got[i]))
 		}
-		for _, f := range got[i] {
-			if f.Label != want {
-				t.Errorf("challenge %d got a %q frame", i, f.Label)
+		for _, c := range got[i] {
+			if c.Frame.Label != want {
+				t.Errorf("challenge %d got a %q frame", i, c.Frame.Label)
 			}
 		}
 	}
 	// Evenly spread: first and last frame of the smile segment (seq 15..21).
-	if got[0][0].Seq != 15 || got[0][2].Seq != 21 {
-		t.Errorf("smile picks %d..%d, want 15..21", got[0][0].Seq, got[0][2].Seq)
+	if s := seqs(got[0]); s[0] != 15 || s[2] != 21 {
+		t.Errorf("smile picks %v, want 15..21", s)
+	}
+}
+
+func TestAssignerPrefersActiveFrames(t *testing.T) {
+	a := newAssigner([]api.Challenge{api.NewChallenge("blink")}, 3)
+	// neutral 0-4, eyes closed 5-6, neutral 7-11
+	for i := range 12 {
+		feed(a, capture.Frame{Seq: uint64(i), Label: "blink"}, i == 5 || i == 6)
+	}
+	got, err := a.pick()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := seqs(got[0])
+	if len(s) != 3 || !slices.Contains(s, 5) || !slices.Contains(s, 6) {
+		t.Fatalf("picks %v, want both closed-eye frames 5 and 6, topped up to 3", s)
 	}
 }
 
@@ -46,7 +79,7 @@ func TestAssignerByIndex(t *testing.T) {
 	challenges := []api.Challenge{api.NewChallenge("blink"), api.NewChallenge("nod")}
 	a := newAssigner(challenges, 2)
 	for i, idx := range []int{0, 0, 0, 1, 1, 5} {
-		a.add(capture.Frame{Seq: uint64(i), ChallengeIndex: idx})
+		feed(a, capture.Frame{Seq: uint64(i), ChallengeIndex: idx}, false)
 	}
 	got, err := a.pick()
 	if err != nil {
@@ -59,7 +92,7 @@ func TestAssignerByIndex(t *testing.T) {
 
 func TestAssignerMissing(t *testing.T) {
 	a := newAssigner([]api.Challenge{api.NewChallenge("blink"), api.NewChallenge("smile")}, 2)
-	a.add(capture.Frame{Label: "blink"})
+	feed(a, capture.Frame{Label: "blink"}, false)
 	if _, err := a.pick(); !errors.Is(err, ErrMissingChallenge) {
 		t.Fatalf("err = %v, want ErrMissingChallenge", err)
 	}
@@ -68,27 +101,28 @@ func TestAssignerMissing(t *testing.T) {
 func TestAssignerBoundedMemory(t *testing.T) {
 	a := newAssigner([]api.Challenge{api.NewChallenge("blink")}, 3)
 	for i := range 10000 {
-		a.add(capture.Frame{Seq: uint64(i), Label: "blink"})
-		if len(a.groups[0]) >= 4*3 {
-			t.Fatalf("holding %d frames after %d, want fewer than 12", len(a.groups[0]), i+1)
+		feed(a, capture.Frame{Seq: uint64(i), Label: "blink"}, i%2 == 0)
+		g := a.groups[0]
+		if len(g.active.items) >= 12 || len(g.other.items) >= 12 {
+			t.Fatalf("holding %d+%d frames after %d, want fewer than 12 each", len(g.active.items), len(g.other.items), i+1)
 		}
 	}
 	got, err := a.pick()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got[0][0].Seq != 0 || got[0][2].Seq < 5000 {
-		t.Errorf("picks %d..%d do not span the segment", got[0][0].Seq, got[0][2].Seq)
+	if s := seqs(got[0]); s[0] != 0 || s[2] < 5000 {
+		t.Errorf("picks %v do not span the segment", s)
 	}
 }
 
 func TestEvenly(t *testing.T) {
-	mk := func(n int) []capture.Frame {
-		fs := make([]capture.Frame, n)
-		for i := range fs {
-			fs[i].Seq = uint64(i)
+	mk := func(n int) []Captured {
+		cs := make([]Captured, n)
+		for i := range cs {
+			cs[i].Frame.Seq = uint64(i)
 		}
-		return fs
+		return cs
 	}
 	tests := []struct {
 		name string
@@ -100,16 +134,17 @@ func TestEvenly(t *testing.T) {
 		{"exact", 3, 3, []uint64{0, 1, 2}},
 		{"spread", 10, 3, []uint64{0, 4, 9}},
 		{"one", 10, 1, []uint64{0}},
+		{"none", 10, 0, []uint64{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := evenly(mk(tc.have), tc.n)
+			got := seqs(evenly(mk(tc.have), tc.n))
 			if len(got) != len(tc.want) {
 				t.Fatalf("got %d frames, want %d", len(got), len(tc.want))
 			}
 			for i := range got {
-				if got[i].Seq != tc.want[i] {
-					t.Errorf("pick %d = %d, want %d", i, got[i].Seq, tc.want[i])
+				if got[i] != tc.want[i] {
+					t.Errorf("pick %d = %d, want %d", i, got[i], tc.want[i])
 				}
 			}
 		})

@@ -139,9 +139,11 @@ func (s *Session) captureCamera(ctx context.Context, src capture.Source, l Live)
 	return s.CaptureLive(ctx, src, l)
 }
 
-// captureRecorded reads src to its end, maps its frames onto challenges
-// and keeps the configured number per challenge, analysed when an
-// analyzer is given.
+// captureRecorded reads src to its end as a camera would be read: every
+// frame analysed in order (so face tracking runs as it does live), fed to
+// a challenge detector per challenge of its segment, and sorted into the
+// server's challenges. It keeps the configured number per challenge,
+// preferring the frames that showed the movement.
 func (s *Session) captureRecorded(ctx context.Context, src capture.Source, an Analyzer, challenges []api.Challenge) error {
 	if src == nil {
 		return errors.New("no frames to send")
@@ -151,6 +153,7 @@ func (s *Session) captureRecorded(ctx context.Context, src capture.Source, an An
 	}
 	defer src.Close()
 	asg := newAssigner(challenges, s.opts.FramesPerChallenge)
+	detectors := make([]*ChallengeDetector, len(challenges))
 	for {
 		f, err := src.Next(ctx)
 		if errors.Is(err, io.EOF) {
@@ -164,21 +167,31 @@ func (s *Session) captureRecorded(ctx context.Context, src capture.Source, an An
 		// replayed faster than recorded, ahead of the clock) and would
 		// fall outside the challenge token's window.
 		f.Wall = s.opts.Clock()
-		asg.add(f)
+		var a Analysis
+		if an != nil {
+			if a, err = an.Analyze(ctx, f.Image); err != nil {
+				return fmt.Errorf("analyse frame %d: %w", f.Seq, err)
+			}
+		}
+		for _, i := range asg.indexes(f) {
+			active := false
+			if an != nil {
+				if detectors[i] == nil {
+					detectors[i] = NewChallengeDetector()
+				}
+				detectors[i].Observe(challenges[i].Type, a)
+				active = detectors[i].Active()
+			}
+			asg.add(i, Captured{Frame: f, Analysis: a}, active)
+		}
 	}
 	groups, err := asg.pick()
 	if err != nil {
 		return err
 	}
-	for i, fs := range groups {
-		for _, f := range fs {
-			var a Analysis
-			if an != nil {
-				if a, err = an.Analyze(ctx, f.Image); err != nil {
-					return fmt.Errorf("analyse frame %d: %w", f.Seq, err)
-				}
-			}
-			if _, err := s.AddCapture(i, f, a); err != nil {
+	for i, cs := range groups {
+		for _, c := range cs {
+			if _, err := s.AddCapture(i, c.Frame, c.Analysis); err != nil {
 				return err
 			}
 		}
