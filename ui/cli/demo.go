@@ -75,7 +75,11 @@ type demoEnv struct {
 // startDemo starts the sandbox (it stops when ctx ends), makes a client
 // for it and creates the demo's verification.
 func startDemo(ctx context.Context, app *App) (*demoEnv, error) {
-	sb, err := sandbox.New(sandbox.Options{Logger: app.Logger})
+	fm, err := demoFaceMatcher(ctx, app)
+	if err != nil {
+		return nil, err
+	}
+	sb, err := sandbox.New(sandbox.Options{Logger: app.Logger, FaceMatcher: fm})
 	if err != nil {
 		return nil, fmt.Errorf("demo sandbox: %w", err)
 	}

@@ -25,6 +25,7 @@ type sandboxFlags struct {
 	faultMethods            []string
 	faultLimit              int
 	seed                    uint64
+	faceMatcher             string
 }
 
 // newSandboxCmd builds `kycterm sandbox`: the local AMLKYC server of
@@ -40,8 +41,11 @@ Create and list need the key (Authorization: Bearer KEY or X-API-Key: KEY);
 the /webapi/kyc/user/{uuid} family needs none.
 
 Scores are computed by the sandbox from what a request carries (see the
-package documentation of api/sandbox); face matching is a picture-similarity
-heuristic, not face recognition.
+package documentation of api/sandbox). faceMatchScore comes from local face
+matching (the mobilefacenet model, see docs/face-analysis.md) unless
+--face-matcher histogram picks the sandbox's picture-similarity heuristic,
+which is not face recognition; details.faceMatcher names the one that ran.
+$KYCTERM_SANDBOX_FACE_MATCHER sets the default (also for kycterm demo).
 
 With --state the verification records (never images or personal data) are
 kept in FILE across restarts. The fault flags inject failures for testing
@@ -49,7 +53,8 @@ clients, drawn from a random source seeded by --seed. Ctrl-C stops the
 server gracefully.`,
 		Example: `  kycterm sandbox --addr 127.0.0.1:8080
   kycterm sandbox --state ./sandbox.json --api-key '7500|demo'
-  kycterm sandbox --latency 200ms --fail-rate 0.1 --seed 42`,
+  kycterm sandbox --latency 200ms --fail-rate 0.1 --seed 42
+  kycterm sandbox --face-matcher histogram`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSandbox(cmd, app, o)
@@ -77,11 +82,18 @@ server gracefully.`,
 	f.StringSliceVar(&o.faultMethods, "fault-methods", nil, "inject faults only into these `methods` (e.g. GET)")
 	f.IntVar(&o.faultLimit, "fault-limit", 0, "inject at most this many failures (0: no limit)")
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the fault injection")
+	f.StringVar(&o.faceMatcher, "face-matcher", defaultFaceMatcher(app),
+		"faceMatchScore from `local` face matching (mobilefacenet) or the histogram heuristic")
 	return cmd
 }
 
 func runSandbox(cmd *cobra.Command, app *App, o sandboxFlags) error {
+	fm, err := newFaceMatcher(cmd.Context(), o.faceMatcher)
+	if err != nil {
+		return err
+	}
 	srv, err := sandbox.New(sandbox.Options{
+		FaceMatcher:      fm,
 		APIKey:           o.key,
 		AuthHeader:       o.authHeader,
 		AuthScheme:       o.authScheme,

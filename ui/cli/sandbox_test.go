@@ -89,6 +89,7 @@ func TestSandboxCommandBadFlags(t *testing.T) {
 		{"rates add above one", []string{"sandbox", "--fail-rate", "0.6", "--slow-rate", "0.6"}},
 		{"not a duration", []string{"sandbox", "--latency", "soon"}},
 		{"bad address", []string{"sandbox", "--addr", "127.0.0.1:notaport"}},
+		{"unknown face matcher", []string{"sandbox", "--face-matcher", "eigenfaces"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
