@@ -7,26 +7,30 @@ import (
 	"testing"
 
 	"github.com/kycterm/kycterm/api"
+	"github.com/kycterm/kycterm/api/sandbox"
 	"github.com/kycterm/kycterm/assets"
 	"github.com/kycterm/kycterm/capture"
 	cface "github.com/kycterm/kycterm/capture/face"
+	"github.com/kycterm/kycterm/capture/face/match"
 	"github.com/kycterm/kycterm/ui/flow"
 )
 
 // TestDemoAssetsAgainstSandbox runs the offline demo's data end to end, as
-// `kycterm demo --headless` does, with the local face analysis: the
-// bundled recording and specimen passport against the real sandbox. Every
+// `kycterm demo --headless` does, with the local face analysis and the
+// local face matcher: the bundled recording and specimen passport against
+// the real sandbox, with its documented weights and thresholds. Every
 // challenge the sandbox asks for must be measured with full action
-// evidence on the frames the flow picks, and the anti-spoofing score must
-// have been measured. The overall decision is logged, not asserted: it
-// also rests on the frames' timestamps (a fast replay stamps them at
-// their recorded offsets, up to 8 s ahead), on the sandbox's histogram
-// face matcher and on the anti-spoofing model (see assets/README.md).
+// evidence on the frames the flow picks, anti-spoofing must have been
+// measured, and the verification must pass.
 func TestDemoAssetsAgainstSandbox(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the face models over the demo recording")
 	}
-	c, uuid := newSandbox(t, api.CreateVerificationRequest{Email: "anna@example.com"})
+	fm, err := match.NewMatcher(assets.Models(), match.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, uuid := newSandboxWith(t, sandbox.Options{FaceMatcher: fm}, api.CreateVerificationRequest{Email: "anna@example.com"})
 	demo := assets.Demo()
 	src, err := capture.OpenRecordingFS(demo, "recording", capture.ReplayOptions{Pace: capture.AsFastAsPossible})
 	if err != nil {
@@ -62,6 +66,9 @@ func TestDemoAssetsAgainstSandbox(t *testing.T) {
 		if !p.Measured || p.Action < 1 {
 			t.Errorf("challenge %s: measured %v, action evidence %.2f, want 1", p.Type, p.Measured, p.Action)
 		}
+	}
+	if !res.Passed {
+		t.Errorf("the demo did not pass: score %.3f", res.Score)
 	}
 	var measured bool
 	if err := json.Unmarshal(res.Details.All["antiSpoofingMeasured"], &measured); err != nil || !measured {

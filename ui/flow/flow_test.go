@@ -26,7 +26,15 @@ const testKey = "7500|abcdefghijklmnopqrstuvwxyz0123456789ABCD"
 // and a new verification's UUID.
 func newSandbox(t *testing.T, create api.CreateVerificationRequest) (*api.Client, string) {
 	t.Helper()
-	sb, err := sandbox.New(sandbox.Options{APIKey: testKey})
+	return newSandboxWith(t, sandbox.Options{}, create)
+}
+
+// newSandboxWith is newSandbox with the sandbox's options (its key is set
+// here).
+func newSandboxWith(t *testing.T, opts sandbox.Options, create api.CreateVerificationRequest) (*api.Client, string) {
+	t.Helper()
+	opts.APIKey = testKey
+	sb, err := sandbox.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
