@@ -88,9 +88,13 @@
 //	antiSpoofingScore = base · (1 − 0.7·s)
 //
 // Face match. A FaceMatcher compares the passport image with the frames.
-// The default, HistogramMatcher, is a sandbox heuristic and NOT face
-// recognition: it compares the centre regions by colour histogram
-// intersection and grey thumbnail correlation (see HistogramMatcher).
+// The package's own, HistogramMatcher (used when Options.FaceMatcher is
+// nil), is a sandbox heuristic and NOT face recognition: it compares the
+// centre regions by colour histogram intersection and grey thumbnail
+// correlation (see HistogramMatcher). `kycterm sandbox` and the demo plug
+// in the local face matcher instead (capture/face/match: face embeddings of
+// the document's holder photo and of the frames; docs/face-analysis.md), and
+// details.faceMatcher names the one that ran.
 //
 // Combination and decision:
 //
