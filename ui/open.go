@@ -12,6 +12,7 @@ import (
 
 	"github.com/kycterm/kycterm/api"
 	"github.com/kycterm/kycterm/capture"
+	"github.com/kycterm/kycterm/capture/document/qr"
 	"github.com/kycterm/kycterm/ui/flow"
 )
 
@@ -99,32 +100,7 @@ func newOpenModel(c *common) openModel {
 
 // extractUUID finds the verification UUID in what the operator typed or
 // pasted: the UUID itself or a link that holds one.
-func extractUUID(s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	if api.ValidUUID(s) {
-		return s, true
-	}
-	if len(s) > 4096 {
-		return "", false
-	}
-	for i := 0; i+36 <= len(s); i++ {
-		if c := s[i]; !isHexByte(c) {
-			continue
-		}
-		if cand := s[i : i+36]; api.ValidUUID(cand) {
-			// a UUID inside a longer run of hex digits is not one
-			if (i > 0 && isHexByte(s[i-1])) || (i+36 < len(s) && isHexByte(s[i+36])) {
-				continue
-			}
-			return cand, true
-		}
-	}
-	return "", false
-}
-
-func isHexByte(c byte) bool {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-}
+func extractUUID(s string) (string, bool) { return qr.ExtractUUID(s) }
 
 // openSession starts the verification's session.
 func openSession(ctx context.Context, svc flow.Service, uuid string, opts flow.Options) tea.Cmd {

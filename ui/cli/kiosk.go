@@ -13,6 +13,7 @@ import (
 
 	"github.com/kycterm/kycterm/api"
 	"github.com/kycterm/kycterm/capture"
+	"github.com/kycterm/kycterm/capture/document/qr"
 	"github.com/kycterm/kycterm/capture/v4l2"
 	"github.com/kycterm/kycterm/ui"
 	"github.com/kycterm/kycterm/ui/flow"
@@ -94,8 +95,10 @@ func withFaceAnalysis(opts *ui.Options, off bool) (func(), error) {
 	return an.Close, nil
 }
 
-// withDocumentReader installs the local MRZ reader in opts.
+// withDocumentReader installs the local MRZ reader in opts, and the
+// invitation QR reader the open screen's "scan QR" uses.
 func withDocumentReader(opts *ui.Options) error {
+	opts.QR = qr.Read
 	r, err := newMRZDocumentReader()
 	if err != nil {
 		return InputError(err)

@@ -1,0 +1,161 @@
+package qr
+
+import (
+	"errors"
+	"image"
+	"image/color"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/kycterm/kycterm/api"
+)
+
+const testUUID = "0b6f7c1e-3a52-4d7e-9c1a-2f4e5d6c7b8a"
+
+// encode draws content as a QR code of size×size pixels (quiet zone
+// included) on a white canvas of canvas×canvas pixels, centred.
+func encode(t testing.TB, content string, size, canvas int) *image.Gray {
+	t.Helper()
+	m, err := qrcode.NewQRCodeWriter().Encode(content, gozxing.BarcodeFormat_QR_CODE, size, size, nil)
+	if err != nil {
+		t.Fatalf("encode: %v", err)
+	}
+	img := image.NewGray(image.Rect(0, 0, canvas, canvas))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	off := (canvas - m.GetWidth()) / 2
+	for y := 0; y < m.GetHeight(); y++ {
+		for x := 0; x < m.GetWidth(); x++ {
+			if m.Get(x, y) {
+				img.SetGray(off+x, off+y, color.Gray{})
+			}
+		}
+	}
+	return img
+}
+
+// rotate turns img by deg degrees about its centre (nearest neighbour,
+// white outside).
+func rotate(img *image.Gray, deg float64) *image.Gray {
+	b := img.Bounds()
+	out := image.NewGray(b)
+	s, c := math.Sincos(deg * math.Pi / 180)
+	cx, cy := float64(b.Dx())/2, float64(b.Dy())/2
+	for y := 0; y < b.Dy(); y++ {
+		for x := 0; x < b.Dx(); x++ {
+			dx, dy := float64(x)-cx, float64(y)-cy
+			sx, sy := int(math.Round(c*dx+s*dy+cx)), int(math.Round(-s*dx+c*dy+cy))
+			v := uint8(255)
+			if image.Pt(sx, sy).In(b) {
+				v = img.GrayAt(sx, sy).Y
+			}
+			out.SetGray(x, y, color.Gray{Y: v})
+		}
+	}
+	return out
+}
+
+func TestRead(t *testing.T) {
+	tests := []struct {
+		name string
+		img  image.Image
+		want string
+		err  error
+	}{
+		{name: "link", img: encode(t, "https://amlkyc.tech/kyc/"+testUUID+"?lang=en", 300, 400), want: testUUID},
+		{name: "bare uuid", img: encode(t, testUUID, 200, 320), want: testUUID},
+		{name: "upper-case uuid", img: encode(t, strings.ToUpper(testUUID), 200, 320), want: strings.ToUpper(testUUID)},
+		{name: "small in a large frame", img: encode(t, "https://amlkyc.tech/kyc/"+testUUID, 160, 640), want: testUUID},
+		{name: "large", img: encode(t, testUUID, 900, 960), want: testUUID},
+		{name: "rotated 90", img: rotate(encode(t, testUUID, 240, 320), 90), want: testUUID},
+		{name: "rotated 15", img: rotate(encode(t, "https://amlkyc.tech/kyc/"+testUUID, 260, 400), 15), want: testUUID},
+		{name: "not a uuid", img: encode(t, "https://example.com/hello", 200, 300), err: ErrNoUUID},
+		{name: "uuid in longer hex", img: encode(t, "a"+testUUID, 200, 300), err: ErrNoUUID},
+		{name: "no qr", img: image.NewGray(image.Rect(0, 0, 200, 200)), err: ErrNoQR},
+		{name: "empty", img: image.NewGray(image.Rect(0, 0, 0, 0)), err: ErrEmptyImage},
+		{name: "nil", img: nil, err: ErrEmptyImage},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Read(tc.img)
+			if tc.err != nil {
+				if !errors.Is(err, tc.err) {
+					t.Fatalf("Read = %q, %v; want error %v", got, err, tc.err)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Fatalf("Read = %q, %v; want %q", got, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestReadErrorHidesPayload(t *testing.T) {
+	_, err := Read(encode(t, "https://example.com/secret-token-123", 200, 300))
+	if err == nil || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("Read error = %v; want ErrNoUUID without the payload", err)
+	}
+}
+
+func TestExtractUUID(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		ok             bool
+	}{
+		{name: "bare", in: testUUID, want: testUUID, ok: true},
+		{name: "spaces", in: "  " + testUUID + "\n", want: testUUID, ok: true},
+		{name: "link", in: "https://amlkyc.tech/kyc/" + testUUID, want: testUUID, ok: true},
+		{name: "link with query", in: "https://x.test/v?id=" + testUUID + "&l=ru", want: testUUID, ok: true},
+		{name: "hex before", in: "a" + testUUID},
+		{name: "hex after", in: testUUID + "0"},
+		{name: "truncated", in: testUUID[:35]},
+		{name: "empty"},
+		{name: "huge", in: strings.Repeat("a", 10000)},
+		{name: "dashes", in: strings.Repeat("-", 40)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := ExtractUUID(tc.in)
+			if got != tc.want || ok != tc.ok {
+				t.Fatalf("ExtractUUID(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+func FuzzExtractUUID(f *testing.F) {
+	for _, s := range []string{testUUID, "https://amlkyc.tech/kyc/" + testUUID, "", "-----", "a" + testUUID} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := ExtractUUID(s)
+		if ok != api.ValidUUID(got) {
+			t.Fatalf("ExtractUUID(%q) = %q, %v: not a valid UUID", s, got, ok)
+		}
+		if ok && !strings.Contains(s, got) {
+			t.Fatalf("ExtractUUID(%q) = %q, not in the input", s, got)
+		}
+	})
+}
+
+func BenchmarkRead(b *testing.B) {
+	img := encode(b, "https://amlkyc.tech/kyc/"+testUUID, 240, 640)
+	for b.Loop() {
+		if _, err := Read(img); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkReadNoQR(b *testing.B) {
+	img := image.NewGray(image.Rect(0, 0, 640, 480))
+	for b.Loop() {
+		_, _ = Read(img)
+	}
+}
