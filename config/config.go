@@ -122,6 +122,25 @@ type Document struct {
 	// Country is the issuing country, ISO 3166 alpha-2 in lower case;
 	// empty means the operator chooses.
 	Country string `yaml:"country"`
+	// Quality holds the document photo's quality thresholds.
+	Quality DocumentQuality `yaml:"quality"`
+}
+
+// DocumentQuality holds the thresholds of the document photo's quality
+// checks (capture/document/quality), in whole numbers.
+type DocumentQuality struct {
+	// MinSharpness is the least variance of the Laplacian of the photo's
+	// grey downscale.
+	MinSharpness int `yaml:"min_sharpness"`
+	// MaxGlarePermille is the largest share of saturated pixels in the
+	// document area, in thousandths.
+	MaxGlarePermille int `yaml:"max_glare_permille"`
+	// MinLuma and MaxLuma bound the photo's mean luma (0–255).
+	MinLuma int `yaml:"min_luma"`
+	MaxLuma int `yaml:"max_luma"`
+	// MinWidthPercent is the least width of the MRZ as a percentage of the
+	// frame's width.
+	MinWidthPercent int `yaml:"min_width_percent"`
 }
 
 // UI configures the terminal interface.
@@ -170,11 +189,17 @@ func Default() Config {
 		},
 		Camera:   Camera{Width: 640, Height: 480, Format: "auto"},
 		Liveness: Liveness{FramesPerChallenge: 3, JPEGQuality: 85, MaxFrameWidth: 640, MaxFrameHeight: 480},
-		Document: Document{Type: "passport"},
+		Document: Document{Type: "passport", Quality: defaultDocumentQuality()},
 		UI:       UI{Lang: "en"},
 		Kiosk:    Kiosk{IdleResetSeconds: 120},
 		Log:      Log{Format: "json", Level: "info", MaxSizeMB: 10, MaxBackups: 3},
 	}
+}
+
+// defaultDocumentQuality are the thresholds capture/document/quality
+// measured on the demo specimen and degraded copies of it.
+func defaultDocumentQuality() DocumentQuality {
+	return DocumentQuality{MinSharpness: 150, MaxGlarePermille: 20, MinLuma: 70, MaxLuma: 225, MinWidthPercent: 40}
 }
 
 // Origin says where the value of key (a dotted path such as "camera.device")

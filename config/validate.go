@@ -67,6 +67,21 @@ func (c Config) Validate() error {
 	if c.Document.Country != "" && !isCountry(c.Document.Country) {
 		bad("document.country", "%q is not a two-letter lower-case ISO 3166 code such as ru", c.Document.Country)
 	}
+	if q := c.Document.Quality; q.MinSharpness < 0 || q.MinSharpness > 100000 {
+		bad("document.quality.min_sharpness", "%d is outside 0 … 100000", q.MinSharpness)
+	}
+	if q := c.Document.Quality; q.MaxGlarePermille < 0 || q.MaxGlarePermille > 1000 {
+		bad("document.quality.max_glare_permille", "%d is outside 0 … 1000", q.MaxGlarePermille)
+	}
+	if q := c.Document.Quality; q.MinLuma < 0 || q.MinLuma > 255 {
+		bad("document.quality.min_luma", "%d is outside 0 … 255", q.MinLuma)
+	}
+	if q := c.Document.Quality; q.MaxLuma <= q.MinLuma || q.MaxLuma > 255 {
+		bad("document.quality.max_luma", "%d is not above min_luma (%d) and at most 255", q.MaxLuma, q.MinLuma)
+	}
+	if q := c.Document.Quality; q.MinWidthPercent < 0 || q.MinWidthPercent > 100 {
+		bad("document.quality.min_width_percent", "%d is outside 0 … 100", q.MinWidthPercent)
+	}
 	switch c.UI.Lang {
 	case "en", "ru":
 	default:
