@@ -28,8 +28,9 @@ type livenessModel struct {
 	have       []int
 	need       int
 	retaken    []bool
-	active     int // challenge being captured; len(challenges) when all are done
-	sel        int // challenge the retake key acts on
+	byKey      []bool // a frame of the challenge was captured with a key, not seen by the detector
+	active     int    // challenge being captured; len(challenges) when all are done
+	sel        int    // challenge the retake key acts on
 
 	srcID      int
 	src        capture.Source
@@ -67,6 +68,8 @@ type capturedMsg struct {
 	seq     uint64
 	have    []int
 	err     error
+	// byKey: the operator's key captured it, not the detector
+	byKey bool
 }
 
 // retakenMsg reports a challenge's frames dropped.
@@ -106,27 +109,34 @@ func tickTimeLeft(s *flow.Session, attempt int, d time.Duration) tea.Cmd {
 
 // captureChallenge keeps a frame newer than the last one captured for
 // challenge i, analysed when an analyzer is installed.
-func captureChallenge(ctx context.Context, s *flow.Session, an flow.Analyzer, src capture.Source, attempt, i int, after uint64, have bool) tea.Cmd {
+func captureChallenge(ctx context.Context, s *flow.Session, an flow.Analyzer, src capture.Source, attempt, i int, after uint64, have, byKey bool) tea.Cmd {
 	return func() tea.Msg {
-		f, err := freshFrame(ctx, src, after, have)
-		if err != nil {
-			return capturedMsg{attempt: attempt, index: i, err: err}
-		}
-		var a flow.Analysis
-		if an != nil {
-			if a, err = an.Analyze(ctx, f.Image); err != nil {
-				return capturedMsg{attempt: attempt, index: i, err: fmt.Errorf("analyse frame: %w", err)}
-			}
-		}
-		if left, ok := s.TimeLeft(); ok && left <= 0 {
-			return capturedMsg{attempt: attempt, index: i, err: flow.ErrExpired}
-		}
-		if _, err := s.AddCapture(i, f, a); err != nil {
-			return capturedMsg{attempt: attempt, index: i, err: err}
-		}
-		h, _ := s.Progress()
-		return capturedMsg{attempt: attempt, index: i, seq: f.Seq, have: h}
+		msg := capturedOne(ctx, s, an, src, attempt, i, after, have)
+		msg.byKey = byKey
+		return msg
 	}
+}
+
+// capturedOne keeps one fresh frame for challenge i.
+func capturedOne(ctx context.Context, s *flow.Session, an flow.Analyzer, src capture.Source, attempt, i int, after uint64, have bool) capturedMsg {
+	f, err := freshFrame(ctx, src, after, have)
+	if err != nil {
+		return capturedMsg{attempt: attempt, index: i, err: err}
+	}
+	var a flow.Analysis
+	if an != nil {
+		if a, err = an.Analyze(ctx, f.Image); err != nil {
+			return capturedMsg{attempt: attempt, index: i, err: fmt.Errorf("analyse frame: %w", err)}
+		}
+	}
+	if left, ok := s.TimeLeft(); ok && left <= 0 {
+		return capturedMsg{attempt: attempt, index: i, err: flow.ErrExpired}
+	}
+	if _, err := s.AddCapture(i, f, a); err != nil {
+		return capturedMsg{attempt: attempt, index: i, err: err}
+	}
+	h, _ := s.Progress()
+	return capturedMsg{attempt: attempt, index: i, seq: f.Seq, have: h}
 }
 
 // captureWindow keeps up to n frames of the window for challenge i.
@@ -223,13 +233,14 @@ func (m livenessModel) previewSize() (int, int) {
 	return max(m.c.width-42, 16), max(m.c.bodyHeight()-7, 4)
 }
 
-// capture starts capturing a frame for the active challenge.
-func (m livenessModel) capture() (livenessModel, tea.Cmd) {
+// capture starts capturing a frame for the active challenge; byKey when
+// the operator asked for it.
+func (m livenessModel) capture(byKey bool) (livenessModel, tea.Cmd) {
 	if m.capturing || m.src == nil || m.complete() || m.expired {
 		return m, nil
 	}
 	m.capturing = true
-	return m, captureChallenge(m.c.ctx, m.sess, m.c.opts.Analyzer, m.src, m.attempt, m.active, m.lastCap, m.capturedAt)
+	return m, captureChallenge(m.c.ctx, m.sess, m.c.opts.Analyzer, m.src, m.attempt, m.active, m.lastCap, m.capturedAt, byKey)
 }
 
 // windowFrames is how many recent analysed frames auto-capture chooses
@@ -240,7 +251,7 @@ const windowFrames = 20
 // detector sees it done; with none kept yet it captures the next frame.
 func (m livenessModel) captureDetected() (livenessModel, tea.Cmd) {
 	if m.capturing || m.src == nil || m.complete() || m.expired || m.window == nil || m.window.Len() == 0 {
-		return m.capture()
+		return m.capture(false)
 	}
 	m.capturing = true
 	return m, captureWindow(m.sess, m.window, m.attempt, m.active, m.need-m.have[m.active])
@@ -262,6 +273,7 @@ func (m livenessModel) Update(msg tea.Msg) (livenessModel, tea.Cmd) {
 		m.challenges = msg.challenges
 		m.have, m.need = m.sess.Progress()
 		m.retaken = make([]bool, len(m.challenges))
+		m.byKey = make([]bool, len(m.challenges))
 		m.active, m.sel = 0, 0
 		m, open := m.openActive()
 		return m, tea.Batch(open, tickTimeLeft(m.sess, m.attempt, 0))
@@ -335,6 +347,9 @@ func (m livenessModel) Update(msg tea.Msg) (livenessModel, tea.Cmd) {
 		}
 		m.have = msg.have
 		m.lastCap, m.capturedAt = msg.seq, true
+		if msg.byKey {
+			m.byKey[msg.index] = true
+		}
 		if m.have[msg.index] >= m.need {
 			m.retaken[msg.index] = false
 			m.active = m.firstIncomplete()
@@ -354,6 +369,7 @@ func (m livenessModel) Update(msg tea.Msg) (livenessModel, tea.Cmd) {
 		}
 		m.have = msg.have
 		m.retaken[msg.index] = true
+		m.byKey[msg.index] = false
 		m.window = nil
 		// the detector starts the retaken challenge afresh
 		m.c.resetAnalysis()
@@ -416,9 +432,9 @@ func (m livenessModel) updateKey(msg tea.KeyPressMsg) (livenessModel, tea.Cmd) {
 			m, stop := m.stop()
 			return m, tea.Batch(stop, func() tea.Msg { return livenessDoneMsg{} })
 		}
-		return m.capture()
+		return m.capture(true)
 	case key.Matches(msg, k.Capture):
-		return m.capture()
+		return m.capture(true)
 	case key.Matches(msg, k.Left):
 		m.sel = max(m.sel-1, 0)
 	case key.Matches(msg, k.Right):
@@ -549,6 +565,11 @@ func (m livenessModel) strip() string {
 	for i, ch := range m.challenges {
 		var mark, state string
 		switch {
+		case m.have[i] >= m.need && c.opts.Detector != nil && m.byKey[i]:
+			// with the face analysis on, say which the detector did not see
+			mark, state = "✓", c.t("live.state.bykey")
+		case m.have[i] >= m.need && c.opts.Detector != nil:
+			mark, state = "✓", c.t("live.state.detected")
 		case m.have[i] >= m.need:
 			mark, state = "✓", c.t("live.state.done")
 		case m.retaken[i]:

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"slices"
+	"strings"
 
 	"github.com/kycterm/kycterm/capture/document/mrz/ocr"
 	"github.com/kycterm/kycterm/ui"
@@ -48,6 +50,17 @@ func (m *mrzDocumentReader) ReadDocument(ctx context.Context, img image.Image) (
 	out := ui.LocalDocument{Confidence: rd.Confidence, Fields: fields}
 	if !rd.Result.Valid {
 		out.Warnings = append(out.Warnings, "MRZ check digits do not hold: compare the fields with the document")
+	}
+	if len(rd.Result.Repairs) > 0 {
+		// Characters changed so that the check digits hold: a misread, or
+		// a document whose MRZ does not add up; the operator compares.
+		var fields []string
+		for _, r := range rd.Result.Repairs {
+			if !slices.Contains(fields, r.Field) {
+				fields = append(fields, r.Field)
+			}
+		}
+		out.Warnings = append(out.Warnings, fmt.Sprintf("MRZ corrected: check digits failed; compare %s with the document", strings.Join(fields, ", ")))
 	}
 	for _, w := range rd.Result.Warnings {
 		out.Warnings = append(out.Warnings, w.Message)
