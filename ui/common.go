@@ -90,6 +90,9 @@ type Options struct {
 	QR QRReader
 	// DocumentReader reads the document photo locally; optional.
 	DocumentReader DocumentReader
+	// DocumentQuality judges document photos and lets the camera capture
+	// the document by itself once the picture is good and steady; optional.
+	DocumentQuality DocumentQualityFunc
 	// Lang is the interface language, en or ru.
 	Lang string
 	// NoMirror shows the camera as it sees, instead of like a mirror.

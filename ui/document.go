@@ -48,6 +48,7 @@ type documentModel struct {
 	checked   bool
 	fail      *failure
 	checkNote string
+	q         docQuality
 }
 
 // documentSetMsg: the document image is held by the session.
@@ -103,6 +104,7 @@ func (m documentModel) Init() (documentModel, tea.Cmd) {
 	m.srcID = m.c.nextID()
 	// a frame of an earlier source may still be rendering in its command
 	m.preview = &Preview{}
+	m.q = m.q.restartLive()
 	return m, m.c.openSource(m.srcID, m.documentOpener())
 }
 
@@ -200,6 +202,9 @@ func (m documentModel) previewSize() (int, int) {
 // Update handles the document screen.
 func (m documentModel) Update(msg tea.Msg) (documentModel, tea.Cmd) {
 	k := m.c.keys
+	if m, cmd, ok := m.updateQuality(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case sourceOpenedMsg:
 		if msg.id != m.srcID {
@@ -226,7 +231,8 @@ func (m documentModel) Update(msg tea.Msg) (documentModel, tea.Cmd) {
 		if msg.ok {
 			m.frame, m.hasFrm, m.view = msg.frame, true, msg.preview
 		}
-		return m, tickFrame(m.srcID, m.c.frameInterval())
+		m, judge := m.judgeFrame()
+		return m, tea.Batch(tickFrame(m.srcID, m.c.frameInterval()), judge)
 	case documentSetMsg:
 		m.busy = ""
 		if msg.err != nil {
@@ -241,6 +247,8 @@ func (m documentModel) Update(msg tea.Msg) (documentModel, tea.Cmd) {
 		if m.c.opts.DocumentReader != nil {
 			cmds = append(cmds, readDocumentLocally(m.c.ctx, m.c.opts.DocumentReader, msg.img))
 		}
+		m, judge := m.judgeCaptured(msg.img)
+		cmds = append(cmds, judge)
 		m, stop := m.stop()
 		return m, tea.Batch(append(cmds, stop)...)
 	case thumbMsg:
@@ -414,6 +422,7 @@ func (m documentModel) View() string {
 	} else {
 		b.WriteString(m.view + "\n")
 	}
+	b.WriteString(qualityLines(c, m.q.live))
 	if m.busy != "" {
 		b.WriteString(s.Muted.Render(c.t("busy")) + "\n")
 	}
@@ -423,7 +432,8 @@ func (m documentModel) View() string {
 func (m documentModel) capturedView() string {
 	c, s := m.c, m.c.styles
 	var info strings.Builder
-	info.WriteString(s.OK.Render("✓ "+c.t("doc.captured")) + "\n\n")
+	info.WriteString(s.OK.Render("✓ "+c.t("doc.captured")) + "\n")
+	info.WriteString(qualityLines(c, m.q.photo) + "\n")
 	switch {
 	case m.busy == "ocr":
 		info.WriteString(s.Muted.Render(c.t("doc.ocr.running")) + "\n")

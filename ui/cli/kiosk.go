@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"os"
 	"time"
 
@@ -14,7 +15,9 @@ import (
 	"github.com/kycterm/kycterm/api"
 	"github.com/kycterm/kycterm/capture"
 	"github.com/kycterm/kycterm/capture/document/qr"
+	"github.com/kycterm/kycterm/capture/document/quality"
 	"github.com/kycterm/kycterm/capture/v4l2"
+	"github.com/kycterm/kycterm/config"
 	"github.com/kycterm/kycterm/ui"
 	"github.com/kycterm/kycterm/ui/flow"
 )
@@ -151,7 +154,26 @@ func tuiOptions(app *App) ui.Options {
 			IdleReset: time.Duration(c.Kiosk.IdleResetSeconds) * time.Second,
 			PINHash:   c.Kiosk.OperatorPINHash,
 		},
+		DocumentQuality: documentQuality(qualityThresholds(c.Document.Quality)),
 	}
+}
+
+// qualityThresholds converts the configured document.quality section.
+func qualityThresholds(q config.DocumentQuality) quality.Thresholds {
+	return quality.Thresholds{
+		MinSharpness: float64(q.MinSharpness),
+		MaxGlare:     float64(q.MaxGlarePermille) / 1000,
+		MinLuma:      float64(q.MinLuma),
+		MaxLuma:      float64(q.MaxLuma),
+		MinDocWidth:  float64(q.MinWidthPercent) / 100,
+	}
+}
+
+// documentQuality is the TUI's document photo check with thresholds t.
+// The MRZ's position is not known yet when a photo is judged, so the
+// document area is the picture's centre and the size check is skipped.
+func documentQuality(t quality.Thresholds) ui.DocumentQualityFunc {
+	return func(img image.Image) (quality.Report, error) { return quality.Assess(img, nil, t) }
 }
 
 // needTerminal refuses to draw a full-screen interface into a pipe.
