@@ -37,6 +37,69 @@ func TestTmuxDemo(t *testing.T) {
 	}
 }
 
+// TestTmuxDemoAuto runs `kycterm demo --auto` in tmux: the TUI walks
+// itself to the result screen and the command exits 0 (passed).
+func TestTmuxDemoAuto(t *testing.T) {
+	if os.Getenv("KYCTERM_E2E") == "" {
+		t.Skip("end-to-end test in tmux: set KYCTERM_E2E=1 to run it (.ci/steps/tui-e2e.sh does)")
+	}
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("end-to-end test in tmux: tmux is not installed (apt-get install tmux)")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "kycterm")
+	build := exec.Command("go", "build", "-o", bin, "github.com/kycterm/kycterm")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	sock := filepath.Join(dir, "tmux-auto")
+	home := filepath.Join(dir, "home")
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	tm := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(tmux, append([]string{"-S", sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	env := fmt.Sprintf("env -i PATH=%s HOME=%s XDG_CONFIG_HOME=%s/cfg XDG_STATE_HOME=%s/state TERM=xterm-256color COLORTERM=truecolor",
+		os.Getenv("PATH"), home, home, home)
+	tm("new-session", "-d", "-s", "kyc", "-x", "80", "-y", "24",
+		fmt.Sprintf("%s %s demo --auto; echo kycterm-exited-$?; sleep 60", env, bin))
+	t.Cleanup(func() { _ = exec.Command(tmux, "-S", sock, "kill-server").Run() })
+	// no key is sent: every screen must come by itself
+	var seen []string
+	deadline := time.Now().Add(60 * time.Second)
+	var s string
+	for time.Now().Before(deadline) {
+		s = tm("capture-pane", "-p", "-t", "kyc")
+		for _, w := range []string{"Session", "photo page", "Challenges", "Combined score", "kycterm-exited-"} {
+			if strings.Contains(s, w) && (len(seen) == 0 || seen[len(seen)-1] != w) {
+				seen = append(seen, w)
+			}
+		}
+		if strings.Contains(s, "kycterm-exited-") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.Contains(s, "kycterm-exited-0") {
+		t.Fatalf("demo --auto did not exit 0; screens seen %q; the pane:\n%s", seen, s)
+	}
+	if !strings.Contains(strings.Join(seen, ","), "Combined score") {
+		t.Errorf("the result screen was never shown: %q", seen)
+	}
+	// after the TUI, the result stays printed on the terminal
+	if !strings.Contains(s, "PASSED") || !strings.Contains(s, "livenessScore") {
+		t.Errorf("no result printed after the TUI:\n%s", s)
+	}
+}
+
 func runTmuxDemo(t *testing.T, tmux, bin, dir string, w, h int) {
 	sock := filepath.Join(dir, fmt.Sprintf("tmux-%d", w))
 	home := filepath.Join(dir, fmt.Sprintf("home-%d", w))
@@ -115,8 +178,14 @@ func runTmuxDemo(t *testing.T, tmux, bin, dir string, w, h int) {
 	// Enter captures while a challenge is active ("now" in its status)
 	// and sends once all are done.
 	s = waitFor("liveness and submit", "frames now|All challenges captured", "Combined score", "Liveness", "Face match", "Anti-spoofing")
-	if !strings.Contains(s, "PASSED") {
-		t.Errorf("no outcome:\n%s", s)
+	// the bundled demo passes, with every score a bar and a number
+	if !strings.Contains(s, "✓ PASSED") || strings.Contains(s, "NOT PASSED") {
+		t.Errorf("the demo did not pass:\n%s", s)
+	}
+	for _, name := range []string{"Liveness", "Face match", "Anti-spoofing"} {
+		if !regexp.MustCompile(regexp.QuoteMeta(name) + `[^\n]*[█░]+ [01]\.\d\d`).MatchString(s) {
+			t.Errorf("%s has no bar and number:\n%s", name, s)
+		}
 	}
 	if !regexp.MustCompile(`Combined score\s+[█░]+ [01]\.\d\d`).MatchString(s) {
 		t.Errorf("the combined score has no bar and number:\n%s", s)
