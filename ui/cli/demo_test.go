@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"image"
 	"image/jpeg"
 	"io/fs"
 	"math/rand/v2"
@@ -112,6 +111,10 @@ func runAutoDemo(t *testing.T, r demoRun) demoResult {
 	}
 	if d.res == nil {
 		t.Fatalf("no verify response (exit %d): %s", code, errb.String())
+	}
+	// exit 0 passed, 1 not passed
+	if want := map[bool]int{true: ExitOK, false: ExitFailed}[d.res["passed"] == true]; code != want {
+		t.Errorf("exit %d with passed %v, want %d", code, d.res["passed"], want)
 	}
 	return d
 }
@@ -346,5 +349,3 @@ func TestDemoFlagConflicts(t *testing.T) {
 		})
 	}
 }
-
-var _ image.Image // image decoders are registered by capture
