@@ -191,7 +191,11 @@ func (s *Server) paramsLocked(rec *record) api.Params {
 		steps[k] = step
 	}
 	if vol != nil && vol.check != nil {
-		steps["check"] = map[string]any{"status": checkStatusName(rec.V.StatusCheckUser)}
+		c := map[string]any{"status": checkStatusName(rec.V.StatusCheckUser)}
+		if len(vol.checkMismatch) > 0 {
+			c["mismatch"] = vol.checkMismatch
+		}
+		steps["check"] = c
 	}
 	raw, err := json.Marshal(steps)
 	if err != nil {
@@ -493,17 +497,18 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	status := checkRecorded
+	status, mismatch := checkRecorded, []string(nil)
 	if s.opts.DocumentReader != nil {
 		var err error
-		if status, err = s.compareWithDocument(r.Context(), v.UUID, fields); err != nil {
+		if status, mismatch, err = s.compareWithDocument(r.Context(), v.UUID, fields); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
 	}
 	s.mu.Lock()
 	rec := s.find(v.UUID)
-	s.volatileOf(v.UUID).check = fields
+	vol := s.volatileOf(v.UUID)
+	vol.check, vol.checkMismatch = fields, mismatch
 	rec.V.StatusCheckUser = json.RawMessage(strconv.Itoa(status))
 	err := s.touch(rec)
 	p := s.paramsLocked(rec)
@@ -516,43 +521,53 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 }
 
 // compareWithDocument reads the uploaded passport with the document reader
-// and compares its firstName, lastName and dob with the posted fields.
-// Without an uploaded passport, or when the reader names none of them, the
-// fields are only recorded.
-func (s *Server) compareWithDocument(ctx context.Context, uuid string, fields map[string]string) (int, error) {
+// (or, with none uploaded, takes what recognize-document last read) and
+// compares the posted firstName, lastName, dob, document_number and
+// citizenship (the last two only when posted) with it. It returns the
+// status and the names of the fields that differ. Without a document, or
+// when the reader names none of the posted fields, the fields are only
+// recorded.
+func (s *Server) compareWithDocument(ctx context.Context, uuid string, fields map[string]string) (int, []string, error) {
 	s.mu.Lock()
 	var passport *blob
 	var docType, country string
+	var recognized map[string]any
 	if vol := s.mem[uuid]; vol != nil {
-		passport, docType, country = vol.passport, vol.documentType, vol.country
+		passport, docType, country, recognized = vol.passport, vol.documentType, vol.country, vol.recognized
 	}
 	s.mu.Unlock()
-	if passport == nil {
-		return checkRecorded, nil
-	}
-	d, msg := decodeImage(api.DataURL(passport.mime, passport.data), s.budget())
-	if msg != "" {
-		return checkRecorded, nil
-	}
-	res, err := s.opts.DocumentReader.ReadDocument(ctx, d.img, docType, country)
-	if err != nil {
-		return checkRecorded, fmt.Errorf("read document: %w", err)
+	data := recognized
+	if passport != nil {
+		d, msg := decodeImage(api.DataURL(passport.mime, passport.data), s.budget())
+		if msg != "" {
+			return checkRecorded, nil, nil
+		}
+		res, err := s.opts.DocumentReader.ReadDocument(ctx, d.img, docType, country)
+		if err != nil {
+			return checkRecorded, nil, fmt.Errorf("read document: %w", err)
+		}
+		data = res.Data
 	}
 	compared := 0
-	for _, k := range []string{"firstName", "lastName", "dob"} {
-		got, ok := res.Data[k].(string)
-		if !ok || got == "" {
+	var mismatch []string
+	for _, k := range [...]string{"firstName", "lastName", "dob", "document_number", "citizenship"} {
+		got, ok := data[k].(string)
+		posted, isPosted := fields[k]
+		if !ok || got == "" || !isPosted || posted == "" {
 			continue
 		}
 		compared++
-		if !sameField(k, got, fields[k]) {
-			return checkMismatch, nil
+		if !sameField(k, got, posted) {
+			mismatch = append(mismatch, k)
 		}
 	}
-	if compared == 0 {
-		return checkRecorded, nil
+	switch {
+	case len(mismatch) > 0:
+		return checkMismatch, mismatch, nil
+	case compared == 0:
+		return checkRecorded, nil, nil
 	}
-	return checkMatch, nil
+	return checkMatch, nil, nil
 }
 
 func sameField(key, a, b string) bool {
@@ -607,6 +622,11 @@ func (s *Server) handleRecognize(w http.ResponseWriter, r *http.Request) {
 	}
 	if res.Data == nil {
 		res.Data = map[string]any{}
+	}
+	if len(res.Data) > 0 {
+		s.mu.Lock()
+		s.volatileOf(v.UUID).recognized = res.Data
+		s.mu.Unlock()
 	}
 	warnings := append([]string{}, res.Warnings...)
 	sort.Strings(warnings)

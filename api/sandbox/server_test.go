@@ -437,3 +437,58 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// TestCheckComparesDocument covers what /check compares with: the
+// uploaded passport, else the last recognize-document reading, else
+// nothing (recorded); a mismatch names the fields, never their values.
+func TestCheckComparesDocument(t *testing.T) {
+	reader := fakeReader{data: map[string]any{"firstName": "ANNA MARIA", "lastName": "ERIKSSON",
+		"dob": "1974-08-12", "document_number": "L898902C3", "citizenship": "UTO"}}
+	img := jpegURL(t, portrait(40, 40, 0, 1))
+	tests := []struct {
+		name      string
+		upload    bool
+		recognize bool
+		req       api.CheckRequest
+		want      string
+	}{
+		{"no document", false, false, api.CheckRequest{FirstName: "Anna Maria", LastName: "Eriksson", DOB: "1974-08-12"}, `{"status":"recorded"}`},
+		{"recognized only, match", false, true, api.CheckRequest{FirstName: "Anna Maria", LastName: "Eriksson", DOB: "1974-08-12", DocumentNumber: "L898902C3"}, `{"status":"match"}`},
+		{"recognized only, wrong lastName", false, true, api.CheckRequest{FirstName: "Anna Maria", LastName: "Eriksen", DOB: "1974-08-12"}, `{"mismatch":["lastName"],"status":"mismatch"}`},
+		{"uploaded, wrong number and dob", true, false, api.CheckRequest{FirstName: "Anna Maria", LastName: "Eriksson", DOB: "1974-08-13", DocumentNumber: "L898902C4"}, `{"mismatch":["dob","document_number"],"status":"mismatch"}`},
+		{"uploaded, optional fields not posted", true, false, api.CheckRequest{FirstName: "ANNA  MARIA", LastName: "eriksson", DOB: "12.08.1974"}, `{"status":"match"}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t, Options{DocumentReader: reader})
+			v := ts.create(api.CreateVerificationRequest{Email: "a@example.com"})
+			base := "/webapi/kyc/user/" + v.UUID
+			if tc.upload {
+				if rec := ts.do("PUT", base, api.UploadRequest{Cadrs: []string{img}, Passport: img, DocumentType: "passport", Country: "ru"}); rec.Code != 200 {
+					t.Fatalf("upload %d", rec.Code)
+				}
+			}
+			if tc.recognize {
+				if rec := ts.do("POST", base+"/recognize-document", api.RecognizeRequest{Image: img, DocumentType: "passport", Country: "ru"}); rec.Code != 200 {
+					t.Fatalf("recognize %d", rec.Code)
+				}
+			}
+			rec := ts.do("POST", base+"/check", tc.req)
+			if rec.Code != 200 {
+				t.Fatalf("check %d: %s", rec.Code, rec.Body)
+			}
+			var p api.Params
+			decodeInto(t, rec, &p)
+			var steps map[string]json.RawMessage
+			if err := json.Unmarshal(p.Steps, &steps); err != nil {
+				t.Fatal(err)
+			}
+			if got := string(steps["check"]); got != tc.want {
+				t.Errorf("steps.check %s, want %s", got, tc.want)
+			}
+			if strings.Contains(string(p.Steps), "Eriksen") || strings.Contains(string(p.Steps), "L898902C4") {
+				t.Errorf("steps echo the posted values: %s", p.Steps)
+			}
+		})
+	}
+}

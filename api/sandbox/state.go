@@ -49,8 +49,14 @@ type volatile struct {
 	documentType string
 	country      string
 	check        map[string]string
-	stepData     map[string]map[string]any
-	liveness     map[string]any
+	// checkMismatch names the /check fields that disagreed with the
+	// document (names only, never values).
+	checkMismatch []string
+	// recognized is what recognize-document last read: /check compares
+	// with it when no passport was uploaded.
+	recognized map[string]any
+	stepData   map[string]map[string]any
+	liveness   map[string]any
 }
 
 func (s *Server) now() time.Time { return s.opts.Clock().UTC() }

@@ -125,6 +125,9 @@ func startDemo(ctx context.Context, app *App, so sandbox.Options) (*demoEnv, err
 		return nil, err
 	}
 	so.Logger, so.FaceMatcher = app.Logger, fm
+	if err := withSandboxDocumentReader(&so); err != nil {
+		return nil, err
+	}
 	sb, err := sandbox.New(so)
 	if err != nil {
 		return nil, fmt.Errorf("demo sandbox: %w", err)

@@ -92,8 +92,13 @@ func runSandbox(cmd *cobra.Command, app *App, o sandboxFlags) error {
 	if err != nil {
 		return err
 	}
+	dr, err := newSandboxDocumentReader()
+	if err != nil {
+		return err
+	}
 	srv, err := sandbox.New(sandbox.Options{
 		FaceMatcher:      fm,
+		DocumentReader:   dr,
 		APIKey:           o.key,
 		AuthHeader:       o.authHeader,
 		AuthScheme:       o.authScheme,
