@@ -109,6 +109,40 @@
 // (pass) or 2 (fail), status 4 (success, end_time set) or 3 (failed); a
 // later attempt may still pass.
 //
+// # Document OCR and check
+//
+// POST recognize-document answers from Options.DocumentReader: success is
+// true when it read any field, data holds the fields keyed as the service's
+// OCR keys them (firstName, lastName, dob as YYYY-MM-DD, document_number,
+// document_type, citizenship, country, sex, expiry_date), confidence is the
+// reader's (clamped to [0, 1]) and warnings are sorted. Without a reader,
+// success is false with the warning "no local document reader". A reader
+// error answers success false, "the document could not be read" (the error
+// itself may quote the document and is not echoed). `kycterm sandbox` and
+// the demo plug in the local MRZ reader (ui/cli/sandboxdoc.go): data are
+// mrz.Result.Fields() plus sex and expiry, warnings are mrz Problems (each
+// failed check digit, expired, under 18, birth in the future, unknown
+// nationality) plus one per repaired field, and
+//
+//	confidence = check digits that hold / check digits of the layout
+//
+// (TD3: 5 digits including the composite, so one failed digit that also
+// breaks the composite gives 3/5 = 0.6); no MRZ found gives success false.
+// The last successful reading of a verification is kept in memory.
+//
+// POST check validates the fields (422 per malformed field, as the
+// contract says), then compares firstName, lastName and dob, and
+// document_number and citizenship when posted, with the document: the
+// uploaded passport read again by the DocumentReader, or, when none was
+// uploaded, the last recognize-document reading. Names compare
+// case-insensitively with runs of space collapsed, dates by value
+// (YYYY-MM-DD, DD.MM.YYYY or RFC 3339). A disagreement is an outcome of
+// the check, not a malformed request, so the answer stays 200 with
+// Params, like the service's; the outcome is recorded in
+// status_check_user (0 recorded: no document or no comparable field, 1
+// match, 2 mismatch) and in steps.check: {"status": "recorded"|"match"|
+// "mismatch", "mismatch": [field names]} — names only, never values.
+//
 // # Faults
 //
 // Options.Faults injects, from a seeded math/rand/v2 source and within fixed
