@@ -455,9 +455,7 @@ func (m documentModel) capturedView() string {
 	}
 	if m.local != nil {
 		info.WriteString(s.Label.Render(c.t("doc.local")) + " " + s.Value.Render(fmt.Sprintf("%.2f", m.local.Confidence)) + "\n")
-		for _, k := range slices.Sorted(maps.Keys(m.local.Fields)) {
-			info.WriteString(fmt.Sprintf("  %-16s %s\n", truncate(k, 16), truncate(m.local.Fields[k], 30)))
-		}
+		info.WriteString(m.localFieldLines())
 		for _, w := range m.local.Warnings {
 			info.WriteString(s.Warning.Render("  ! "+truncate(w, 40)) + "\n")
 		}
