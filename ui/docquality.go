@@ -144,3 +144,13 @@ func (m documentModel) updateQuality(msg tea.Msg) (_ documentModel, _ tea.Cmd, h
 
 // qualityKey is the catalog key of a failed check's advice.
 func qualityKey(c quality.Check) string { return "doc.quality." + string(c) }
+
+// capturedQuality renders the captured photo's checks after the "captured"
+// line: the all-clear on that line, or one line of advice per failed
+// check, and the blank line that follows.
+func capturedQuality(c *common, rep *quality.Report) string {
+	if rep != nil && rep.OK() {
+		return c.styles.OK.Render(" · "+c.t("doc.quality.ok")) + "\n"
+	}
+	return "\n" + qualityLines(c, rep)
+}

@@ -432,8 +432,7 @@ func (m documentModel) View() string {
 func (m documentModel) capturedView() string {
 	c, s := m.c, m.c.styles
 	var info strings.Builder
-	info.WriteString(s.OK.Render("✓ "+c.t("doc.captured")) + "\n")
-	info.WriteString(qualityLines(c, m.q.photo) + "\n")
+	info.WriteString(s.OK.Render("✓ "+c.t("doc.captured")) + capturedQuality(c, m.q.photo) + "\n")
 	switch {
 	case m.busy == "ocr":
 		info.WriteString(s.Muted.Render(c.t("doc.ocr.running")) + "\n")
