@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"image"
+	"image/jpeg"
 	"io"
 	"strings"
 	"testing"
@@ -134,5 +136,42 @@ func TestDocumentResult(t *testing.T) {
 				t.Errorf("lastName %v", res.Data["lastName"])
 			}
 		})
+	}
+}
+
+// TestSandboxDocumentReaderNoMRZ checks that an image without an MRZ is
+// an answer without data, not an error.
+func TestSandboxDocumentReaderNoMRZ(t *testing.T) {
+	r, err := newSandboxDocumentReader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.ReadDocument(context.Background(), image.NewGray(image.Rect(0, 0, 320, 240)), "passport", "ru")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Data) != 0 || len(res.Warnings) == 0 {
+		t.Errorf("blank image read as %+v", res)
+	}
+}
+
+func BenchmarkSandboxReadDocument(b *testing.B) {
+	r, err := newSandboxDocumentReader()
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := assets.Demo().Open("passport.jpg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	img, err := jpeg.Decode(f)
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := r.ReadDocument(context.Background(), img, "passport", "ru"); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
