@@ -33,7 +33,7 @@ func TestLocalFieldLines(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := &common{width: 80, height: 24, styles: DefaultStyles(), tr: tr}
 			m := documentModel{c: c, local: local, ocr: tc.ocr}
-			got := m.localFieldLines()
+			got := m.localFieldLines(20)
 			for _, w := range tc.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("lines lack %q:\n%s", w, got)
@@ -45,5 +45,21 @@ func TestLocalFieldLines(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestFitLines(t *testing.T) {
+	tr, err := i18n.New("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &common{styles: DefaultStyles(), tr: tr}
+	lines := []string{"a", "b", "c", "d", "e"}
+	if got := fitLines(c, lines, 5); strings.Count(got, "\n") != 5 || strings.Contains(got, "more") {
+		t.Errorf("all lines fit, got:\n%s", got)
+	}
+	got := fitLines(c, lines, 3)
+	if strings.Count(got, "\n") != 3 || !strings.Contains(got, "3 more fields") || strings.Contains(got, "c\n") {
+		t.Errorf("want a, b and a count of 3 more, got:\n%s", got)
 	}
 }

@@ -429,6 +429,13 @@ func (m documentModel) View() string {
 	return b.String()
 }
 
+// fieldLines is how many lines the read fields may take: what the body
+// leaves after the title, the captured and confidence lines, warnings,
+// the summary and the next step (which wraps on a narrow terminal).
+func (m documentModel) fieldLines() int {
+	return max(m.c.bodyHeight()-15, 3)
+}
+
 func (m documentModel) capturedView() string {
 	c, s := m.c, m.c.styles
 	var info strings.Builder
@@ -441,12 +448,17 @@ func (m documentModel) capturedView() string {
 		info.WriteString(s.Warning.Render(c.t("doc.ocr.failed", reason)) + "\n")
 	case m.ocr != nil:
 		info.WriteString(s.Label.Render(c.t("doc.ocr.confidence")) + " " + s.Value.Render(fmt.Sprintf("%.2f", m.ocr.Confidence)) + "\n")
-		keys := slices.Sorted(maps.Keys(m.ocr.Data))
-		for _, k := range keys {
-			info.WriteString(fmt.Sprintf("  %-16s %s\n", truncate(k, 16), truncate(fmt.Sprint(m.ocr.Data[k]), 30)))
-		}
-		if len(keys) == 0 {
-			info.WriteString(s.Muted.Render("  "+c.t("doc.ocr.nofields")) + "\n")
+		// With a local reading the fields are listed once, compared.
+		if m.local == nil {
+			keys := slices.Sorted(maps.Keys(m.ocr.Data))
+			lines := make([]string, len(keys))
+			for i, k := range keys {
+				lines[i] = fmt.Sprintf("  %-16s %s", truncate(k, 16), truncate(fmt.Sprint(m.ocr.Data[k]), 30))
+			}
+			info.WriteString(fitLines(c, lines, m.fieldLines()))
+			if len(keys) == 0 {
+				info.WriteString(s.Muted.Render("  "+c.t("doc.ocr.nofields")) + "\n")
+			}
 		}
 		for _, w := range m.ocr.Warnings {
 			info.WriteString(s.Warning.Render("  ! "+truncate(w, 40)) + "\n")
@@ -454,8 +466,11 @@ func (m documentModel) capturedView() string {
 	}
 	if m.local != nil {
 		info.WriteString(s.Label.Render(c.t("doc.local")) + " " + s.Value.Render(fmt.Sprintf("%.2f", m.local.Confidence)) + "\n")
-		info.WriteString(m.localFieldLines())
+		info.WriteString(m.localFieldLines(m.fieldLines()))
 		for _, w := range m.local.Warnings {
+			if m.ocr != nil && slices.Contains(m.ocr.Warnings, w) {
+				continue // said once, above
+			}
 			info.WriteString(s.Warning.Render("  ! "+truncate(w, 40)) + "\n")
 		}
 	} else if m.localErr != nil {
