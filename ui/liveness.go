@@ -140,13 +140,16 @@ func capturedOne(ctx context.Context, s *flow.Session, an flow.Analyzer, src cap
 }
 
 // captureWindow keeps up to n frames of the window for challenge i.
-func captureWindow(s *flow.Session, w *flow.Window, attempt, i, n int) tea.Cmd {
+// Frames at or before last (when kept is set) were kept already and are
+// left out; with nothing new the capture is a no-op.
+func captureWindow(s *flow.Session, w *flow.Window, last uint64, kept bool, attempt, i, n int) tea.Cmd {
 	return func() tea.Msg {
 		if left, ok := s.TimeLeft(); ok && left <= 0 {
 			return capturedMsg{attempt: attempt, index: i, err: flow.ErrExpired}
 		}
-		var seq uint64
-		for _, c := range w.Take(n) {
+		seq := last
+		taken := w.Take(n, func(f capture.Frame) bool { return !kept || f.Seq > last })
+		for _, c := range taken {
 			if _, err := s.AddCapture(i, c.Frame, c.Analysis); err != nil {
 				return capturedMsg{attempt: attempt, index: i, err: err}
 			}
@@ -244,8 +247,9 @@ func (m livenessModel) capture(byKey bool) (livenessModel, tea.Cmd) {
 }
 
 // windowFrames is how many recent analysed frames auto-capture chooses
-// from: about two seconds of a camera.
-const windowFrames = 20
+// from: about a second of the preview. It stays shorter than a looped
+// recording's segment, so a demo never sends the same picture twice.
+const windowFrames = 10
 
 // captureDetected keeps the frames that showed the challenge once the
 // detector sees it done; with none kept yet it captures the next frame.
@@ -254,7 +258,7 @@ func (m livenessModel) captureDetected() (livenessModel, tea.Cmd) {
 		return m.capture(false)
 	}
 	m.capturing = true
-	return m, captureWindow(m.sess, m.window, m.attempt, m.active, m.need-m.have[m.active])
+	return m, captureWindow(m.sess, m.window, m.lastCap, m.capturedAt, m.attempt, m.active, m.need-m.have[m.active])
 }
 
 // Update handles the liveness screen.

@@ -79,7 +79,7 @@ func (s *Session) watchChallenge(ctx context.Context, src capture.Source, c api.
 		f, err := src.Next(ctx)
 		switch {
 		case errors.Is(err, context.DeadlineExceeded) && win.Len() > 0:
-			return win.Take(n), false, nil
+			return win.Take(n, nil), false, nil
 		case capture.IsTransient(err):
 			continue
 		case err != nil:
@@ -98,7 +98,7 @@ func (s *Session) watchChallenge(ctx context.Context, src capture.Source, c api.
 		}
 		win.Add(f, a, active)
 		if done && win.Len() >= n {
-			return win.Take(n), true, nil
+			return win.Take(n, nil), true, nil
 		}
 	}
 }

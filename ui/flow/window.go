@@ -38,15 +38,19 @@ func (w *Window) Add(f capture.Frame, a Analysis, active bool) {
 	w.items = append(w.items, windowed{Captured{Frame: f, Analysis: a}, active})
 }
 
-// Take returns up to n frames, the newest that showed the movement first,
-// then the newest others, in the order they were taken, and empties the
-// window.
-func (w *Window) Take(n int) []Captured {
+// Take returns up to n frames that keep accepts (nil accepts all), the
+// newest that showed the movement first, then the newest others, in the
+// order they were taken, and empties the window. A caller that already
+// kept some frames passes keep to leave them out: a request never carries
+// the same picture twice.
+func (w *Window) Take(n int, keep func(capture.Frame) bool) []Captured {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	idx := make([]int, len(w.items))
-	for i := range idx {
-		idx[i] = i
+	idx := make([]int, 0, len(w.items))
+	for i, it := range w.items {
+		if keep == nil || keep(it.c.Frame) {
+			idx = append(idx, i)
+		}
 	}
 	// Active before inactive, newer before older.
 	slices.SortStableFunc(idx, func(a, b int) int {

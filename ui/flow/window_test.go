@@ -26,7 +26,7 @@ func TestWindowTake(t *testing.T) {
 			for i, a := range tc.active {
 				w.Add(capture.Frame{Seq: uint64(i)}, Analysis{}, a)
 			}
-			got := w.Take(tc.n)
+			got := w.Take(tc.n, nil)
 			if len(got) != len(tc.want) {
 				t.Fatalf("took %d frames, want %d", len(got), len(tc.want))
 			}
@@ -39,5 +39,16 @@ func TestWindowTake(t *testing.T) {
 				t.Error("Take left frames in the window")
 			}
 		})
+	}
+}
+
+func TestWindowTakeSkipsKeptFrames(t *testing.T) {
+	w := NewWindow(10)
+	for i := range 5 {
+		w.Add(capture.Frame{Seq: uint64(i)}, Analysis{}, i >= 2)
+	}
+	got := w.Take(3, func(f capture.Frame) bool { return f.Seq > 2 })
+	if len(got) != 2 || got[0].Frame.Seq != 3 || got[1].Frame.Seq != 4 {
+		t.Fatalf("took %v, want seqs 3 and 4", got)
 	}
 }
