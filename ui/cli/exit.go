@@ -56,11 +56,6 @@ func InputError(err error) error { return &ExitError{Code: ExitInput, Err: err} 
 // already printed the outcome.
 func Failed(err error) error { return &ExitError{Code: ExitFailed, Err: err} }
 
-// notAvailable is the error of a command whose capability has not landed.
-func notAvailable(name string) error {
-	return UsageError(fmt.Errorf("kycterm %s is not available yet in this build", name))
-}
-
 // ExitCode maps the error a command returned to the process exit code.
 func ExitCode(err error) int {
 	if err == nil {
