@@ -284,7 +284,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.document, cmd = m.document.Init()
 		return m, cmd
-	case documentDoneMsg:
+	case documentDoneMsg, restartLivenessMsg:
 		m.liveness = newLivenessModel(m.c, m.sess)
 		m.screen = ScreenLiveness
 		var cmd tea.Cmd
@@ -295,12 +295,6 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.screen = ScreenSubmit
 		var cmd tea.Cmd
 		m.submit, cmd = m.submit.Init()
-		return m, cmd
-	case restartLivenessMsg:
-		m.liveness = newLivenessModel(m.c, m.sess)
-		m.screen = ScreenLiveness
-		var cmd tea.Cmd
-		m.liveness, cmd = m.liveness.Init()
 		return m, cmd
 	case verifiedMsg:
 		m.result = newResultModel(m.c, msg.res)
