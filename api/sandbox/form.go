@@ -73,6 +73,16 @@ func (fe *fieldErrors) message() string {
 	}
 }
 
+// rejected answers 422 with the errors f collected, if any, and reports
+// whether it did.
+func (f form) rejected(w http.ResponseWriter) bool {
+	if f.fe.empty() {
+		return false
+	}
+	writeValidation(w, f.fe)
+	return true
+}
+
 // writeValidation answers 422 {message, errors: {field: [msgs]}}.
 func writeValidation(w http.ResponseWriter, fe *fieldErrors) {
 	writeJSON(w, http.StatusUnprocessableEntity, map[string]any{
@@ -165,13 +175,19 @@ func (f form) get(key string) (json.RawMessage, bool) {
 	return raw, true
 }
 
+// value is get that, when required, reports the field missing.
+func (f form) value(key string, required bool) (json.RawMessage, bool) {
+	raw, ok := f.get(key)
+	if !ok && required {
+		f.required(key)
+	}
+	return raw, ok
+}
+
 // str reads a string; "" with ok false when absent, empty or mistyped.
 func (f form) str(key string, required bool) (string, bool) {
-	raw, ok := f.get(key)
+	raw, ok := f.value(key, required)
 	if !ok {
-		if required {
-			f.required(key)
-		}
 		return "", false
 	}
 	var v string
@@ -194,11 +210,8 @@ func (f form) str(key string, required bool) (string, bool) {
 
 // number reads a finite JSON number.
 func (f form) number(key string, required bool) (float64, bool) {
-	raw, ok := f.get(key)
+	raw, ok := f.value(key, required)
 	if !ok {
-		if required {
-			f.required(key)
-		}
 		return 0, false
 	}
 	v, err := strconv.ParseFloat(string(raw), 64)
@@ -211,11 +224,8 @@ func (f form) number(key string, required bool) (float64, bool) {
 
 // integer reads an integral JSON number.
 func (f form) integer(key string, required bool) (int64, bool) {
-	raw, ok := f.get(key)
+	raw, ok := f.value(key, required)
 	if !ok {
-		if required {
-			f.required(key)
-		}
 		return 0, false
 	}
 	if isJSONNumber(raw) {
@@ -232,11 +242,8 @@ func (f form) integer(key string, required bool) (int64, bool) {
 
 // object reads a JSON object.
 func (f form) object(key string, required bool) (map[string]json.RawMessage, bool) {
-	raw, ok := f.get(key)
+	raw, ok := f.value(key, required)
 	if !ok {
-		if required {
-			f.required(key)
-		}
 		return nil, false
 	}
 	var m map[string]json.RawMessage
@@ -249,11 +256,8 @@ func (f form) object(key string, required bool) (map[string]json.RawMessage, boo
 
 // array reads a JSON array; an empty one counts as missing when required.
 func (f form) array(key string, required bool) ([]json.RawMessage, bool) {
-	raw, ok := f.get(key)
+	raw, ok := f.value(key, required)
 	if !ok {
-		if required {
-			f.required(key)
-		}
 		return nil, false
 	}
 	var a []json.RawMessage
@@ -315,6 +319,21 @@ func (f form) country(key string, required bool) (string, bool) {
 		return "", false
 	}
 	return strings.ToLower(v), true
+}
+
+// document reads the document type (under typeKey) and the country,
+// required or not, and checks each against v's restrictions; "" for
+// either when it is absent or malformed.
+func (f form) document(typeKey string, required bool, v *api.Verification) (docType, country string) {
+	if dt, ok := f.str(typeKey, required); ok {
+		f.allowedDocType(typeKey, dt, v)
+		docType = dt
+	}
+	if c, ok := f.country("country", required); ok {
+		f.allowedCountry("country", c, v)
+		country = c
+	}
+	return docType, country
 }
 
 // allowedCountry checks a country against a verification's restriction.

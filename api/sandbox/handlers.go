@@ -33,15 +33,64 @@ func notFound(w http.ResponseWriter) {
 	writeMessage(w, http.StatusNotFound, "Verification not found.")
 }
 
-// snapshot copies the verification of the request's UUID.
-func (s *Server) snapshot(r *http.Request) (api.Verification, bool) {
+// withRecord runs fn on the record of uuid under the lock; false, without
+// running fn, when there is no such verification.
+func (s *Server) withRecord(uuid string, fn func(rec *record)) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rec := s.find(r.PathValue("uuid"))
+	rec := s.find(uuid)
 	if rec == nil {
-		return api.Verification{}, false
+		return false
 	}
-	return rec.V, true
+	fn(rec)
+	return true
+}
+
+// snapshot copies the verification of the request's UUID.
+func (s *Server) snapshot(r *http.Request) (v api.Verification, ok bool) {
+	ok = s.withRecord(r.PathValue("uuid"), func(rec *record) { v = rec.V })
+	return v, ok
+}
+
+// openForm begins a handler of a /webapi/kyc/user/{uuid} route that takes
+// a body: it copies the verification of the path's UUID (404 when there
+// is none) and reads the body as one JSON object (413 or 400 when it
+// cannot) into a form that collects the 422 errors. ok is false when the
+// answer is already written.
+func (s *Server) openForm(w http.ResponseWriter, r *http.Request) (v api.Verification, f form, ok bool) {
+	if v, ok = s.snapshot(r); !ok {
+		notFound(w)
+		return v, f, false
+	}
+	m, ok := s.readObject(w, r)
+	if !ok {
+		return v, f, false
+	}
+	return v, form{m: m, fe: &fieldErrors{}}, true
+}
+
+// update applies change to the record of uuid under the lock, stamps and
+// saves it, and answers 200 with answer(rec), taken under the lock after
+// the save; 404 when there is no such verification, 500 when the save
+// fails.
+func update[T any](s *Server, w http.ResponseWriter, r *http.Request, uuid string, change func(rec *record), answer func(rec *record) T) {
+	var (
+		out T
+		err error
+	)
+	found := s.withRecord(uuid, func(rec *record) {
+		change(rec)
+		err = s.touch(rec)
+		out = answer(rec)
+	})
+	switch {
+	case !found:
+		notFound(w)
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		writeJSON(w, http.StatusOK, out)
+	}
 }
 
 // newUUID returns a random version-4 UUID.
@@ -91,8 +140,7 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	fe := &fieldErrors{}
-	f := form{m: m, fe: fe}
+	f := form{m: m, fe: &fieldErrors{}}
 	email, _ := f.email("email")
 	mode := "all"
 	if v, ok := f.str("country_restriction_mode", false); ok {
@@ -104,16 +152,15 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 	countries, _ := f.strings("allowed_countries")
 	for i, c := range countries {
 		if c != "" && !isCountry(c) {
-			form{m: nil, prefix: "allowed_countries.", fe: fe}.fail(strconv.Itoa(i), "The selected %s is invalid.")
+			form{prefix: "allowed_countries.", fe: f.fe}.fail(strconv.Itoa(i), "The selected %s is invalid.")
 		}
 		countries[i] = strings.ToLower(c)
 	}
-	if mode == "whitelist" && len(countries) == 0 && !fe.has("allowed_countries") {
+	if mode == "whitelist" && len(countries) == 0 && !f.fe.has("allowed_countries") {
 		f.fail("allowed_countries", "The %s field is required when country restriction mode is whitelist.")
 	}
 	docTypes, _ := f.strings("allowed_document_types")
-	if !fe.empty() {
-		writeValidation(w, fe)
+	if f.rejected(w) {
 		return
 	}
 	uuid, err := s.newUUID()
@@ -230,64 +277,40 @@ func checkStatusName(raw json.RawMessage) string {
 }
 
 func (s *Server) handleStartSession(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	rec := s.find(r.PathValue("uuid"))
-	if rec == nil {
-		s.mu.Unlock()
-		notFound(w)
-		return
-	}
-	now := s.now()
-	if rec.V.Status == api.StatusNew {
-		rec.V.Status = api.StatusInProcess
-		rec.V.StartTime = strPtr(fmtTime(now))
-	}
-	if rec.V.Step == 0 {
-		rec.V.Step = 1
-	}
-	rec.SessionEnd = strPtr(fmtTime(now.Add(s.opts.SessionTTL)))
-	err := s.touch(rec)
-	p := s.paramsLocked(rec)
-	s.mu.Unlock()
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, p)
+	update(s, w, r, r.PathValue("uuid"), func(rec *record) {
+		now := s.now()
+		if rec.V.Status == api.StatusNew {
+			rec.V.Status = api.StatusInProcess
+			rec.V.StartTime = strPtr(fmtTime(now))
+		}
+		if rec.V.Step == 0 {
+			rec.V.Step = 1
+		}
+		rec.SessionEnd = strPtr(fmtTime(now.Add(s.opts.SessionTTL)))
+	}, s.paramsLocked)
 }
 
 func (s *Server) handleParams(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	rec := s.find(r.PathValue("uuid"))
-	if rec == nil {
-		s.mu.Unlock()
+	var p api.Params
+	if !s.withRecord(r.PathValue("uuid"), func(rec *record) { p = s.paramsLocked(rec) }) {
 		notFound(w)
 		return
 	}
-	p := s.paramsLocked(rec)
-	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, p)
 }
 
 func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.snapshot(r)
-	if !ok {
-		notFound(w)
-		return
-	}
-	m, ok := s.readObject(w, r)
+	v, f, ok := s.openForm(w, r)
 	if !ok {
 		return
 	}
-	fe := &fieldErrors{}
-	f := form{m: m, fe: fe}
 	budget := s.budget()
 	var cadrs []blob
 	if items, ok := f.array("cadrs", true); ok {
 		if len(items) > s.opts.MaxFrames {
 			f.fail("cadrs", fmt.Sprintf("The %%s field must not have more than %d items.", s.opts.MaxFrames))
 		} else {
-			sub := form{m: map[string]json.RawMessage{}, prefix: "cadrs.", fe: fe}
+			sub := form{m: map[string]json.RawMessage{}, prefix: "cadrs.", fe: f.fe}
 			for i, raw := range items {
 				sub.m[strconv.Itoa(i)] = raw
 				if d, ok := sub.image(strconv.Itoa(i), budget); ok {
@@ -297,56 +320,43 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	passport, _ := f.image("passport", budget)
-	docType, ok := f.str("document_type", true)
-	if ok {
-		f.allowedDocType("document_type", docType, &v)
-	}
-	country, ok := f.country("country", true)
-	if ok {
-		f.allowedCountry("country", country, &v)
-	}
-	if !fe.empty() {
-		writeValidation(w, fe)
+	docType, country := f.document("document_type", true, &v)
+	if f.rejected(w) {
 		return
 	}
-	s.mu.Lock()
-	rec := s.find(v.UUID)
-	vol := s.volatileOf(v.UUID)
-	vol.cadrs, vol.passport = cadrs, &passport.blob
-	vol.documentType, vol.country = docType, country
-	rec.V.DocType = strPtr(docType)
-	err := s.touch(rec)
-	s.mu.Unlock()
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"success": true, "message": "Files uploaded."})
+	update(s, w, r, v.UUID, func(rec *record) {
+		vol := s.volatileOf(v.UUID)
+		vol.cadrs, vol.passport = cadrs, &passport.blob
+		vol.documentType, vol.country = docType, country
+		rec.V.DocType = strPtr(docType)
+	}, func(*record) map[string]any {
+		return map[string]any{"success": true, "message": "Files uploaded."}
+	})
 }
 
 func (s *Server) handleDetails(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	rec := s.find(r.PathValue("uuid"))
-	if rec == nil {
-		s.mu.Unlock()
+	var (
+		v          api.Verification
+		sessionEnd *string
+		cadrs      []blob
+		passport   *blob
+		docType    string
+		country    string
+		check      map[string]string
+		liveness   map[string]any
+	)
+	found := s.withRecord(r.PathValue("uuid"), func(rec *record) {
+		v, sessionEnd = rec.V, rec.SessionEnd
+		if vol := s.mem[v.UUID]; vol != nil {
+			cadrs, passport = vol.cadrs, vol.passport
+			docType, country = vol.documentType, vol.country
+			check, liveness = vol.check, vol.liveness
+		}
+	})
+	if !found {
 		notFound(w)
 		return
 	}
-	v, sessionEnd := rec.V, rec.SessionEnd
-	var (
-		cadrs    []blob
-		passport *blob
-		docType  string
-		country  string
-		check    map[string]string
-		liveness map[string]any
-	)
-	if vol := s.mem[v.UUID]; vol != nil {
-		cadrs, passport = vol.cadrs, vol.passport
-		docType, country = vol.documentType, vol.country
-		check, liveness = vol.check, vol.liveness
-	}
-	s.mu.Unlock()
 
 	// Blobs are never changed once stored, so they are encoded unlocked.
 	images := map[string]any{"passport": nil, "cadrs": []string{}}
@@ -392,16 +402,10 @@ func nilIfEmpty(s string) any {
 const maxStep = 100
 
 func (s *Server) handleStep(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.snapshot(r); !ok {
-		notFound(w)
-		return
-	}
-	m, ok := s.readObject(w, r)
+	v, f, ok := s.openForm(w, r)
 	if !ok {
 		return
 	}
-	fe := &fieldErrors{}
-	f := form{m: m, fe: fe}
 	step, ok := f.integer("step", true)
 	if ok && (step < 0 || step > maxStep) {
 		f.fail("step", fmt.Sprintf("The %%s field must be between 0 and %d.", maxStep))
@@ -413,30 +417,20 @@ func (s *Server) handleStep(w http.ResponseWriter, r *http.Request) {
 			f.fail("data", "The %s field must be an object.")
 		}
 	}
-	if !fe.empty() {
-		writeValidation(w, fe)
+	if f.rejected(w) {
 		return
 	}
 	key := strconv.FormatInt(step, 10)
-	s.mu.Lock()
-	rec := s.find(r.PathValue("uuid"))
-	vol := s.volatileOf(rec.V.UUID)
-	rec.V.Step = int(step)
-	rec.Steps[key] = fmtTime(s.now())
-	if data != nil {
-		vol.stepData[key] = data
-	}
-	if info, err := json.Marshal(rec.Steps); err == nil {
-		rec.V.StepsInfo = info
-	}
-	err := s.touch(rec)
-	p := s.paramsLocked(rec)
-	s.mu.Unlock()
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, p)
+	update(s, w, r, v.UUID, func(rec *record) {
+		rec.V.Step = int(step)
+		rec.Steps[key] = fmtTime(s.now())
+		if data != nil {
+			s.volatileOf(rec.V.UUID).stepData[key] = data
+		}
+		if info, err := json.Marshal(rec.Steps); err == nil {
+			rec.V.StepsInfo = info
+		}
+	}, s.paramsLocked)
 }
 
 // parseDate reads the date forms /check accepts for dob and passport_date.
@@ -450,17 +444,10 @@ func parseDate(v string) (time.Time, bool) {
 }
 
 func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.snapshot(r)
-	if !ok {
-		notFound(w)
-		return
-	}
-	m, ok := s.readObject(w, r)
+	v, f, ok := s.openForm(w, r)
 	if !ok {
 		return
 	}
-	fe := &fieldErrors{}
-	f := form{m: m, fe: fe}
 	fields := map[string]string{}
 	for _, k := range []string{"firstName", "lastName", "dob"} {
 		if val, ok := f.str(k, true); ok {
@@ -484,16 +471,14 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 			f.fail("passport_date", "The %s field must be a valid date.")
 		}
 	}
-	if dt, ok := f.str("document_type", false); ok {
-		f.allowedDocType("document_type", dt, &v)
-		fields["document_type"] = dt
+	docType, country := f.document("document_type", false, &v)
+	if docType != "" {
+		fields["document_type"] = docType
 	}
-	if c, ok := f.country("country", false); ok {
-		f.allowedCountry("country", c, &v)
-		fields["country"] = c
+	if country != "" {
+		fields["country"] = country
 	}
-	if !fe.empty() {
-		writeValidation(w, fe)
+	if f.rejected(w) {
 		return
 	}
 
@@ -505,19 +490,11 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.mu.Lock()
-	rec := s.find(v.UUID)
-	vol := s.volatileOf(v.UUID)
-	vol.check, vol.checkMismatch = fields, mismatch
-	rec.V.StatusCheckUser = json.RawMessage(strconv.Itoa(status))
-	err := s.touch(rec)
-	p := s.paramsLocked(rec)
-	s.mu.Unlock()
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, p)
+	update(s, w, r, v.UUID, func(rec *record) {
+		vol := s.volatileOf(v.UUID)
+		vol.check, vol.checkMismatch = fields, mismatch
+		rec.V.StatusCheckUser = json.RawMessage(strconv.Itoa(status))
+	}, s.paramsLocked)
 }
 
 // compareWithDocument reads the uploaded passport with the document reader
@@ -581,28 +558,13 @@ func sameField(key, a, b string) bool {
 }
 
 func (s *Server) handleRecognize(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.snapshot(r)
-	if !ok {
-		notFound(w)
-		return
-	}
-	m, ok := s.readObject(w, r)
+	v, f, ok := s.openForm(w, r)
 	if !ok {
 		return
 	}
-	fe := &fieldErrors{}
-	f := form{m: m, fe: fe}
 	img, _ := f.image("image", s.budget())
-	docType, ok := f.str("document_type", true)
-	if ok {
-		f.allowedDocType("document_type", docType, &v)
-	}
-	country, ok := f.country("country", true)
-	if ok {
-		f.allowedCountry("country", country, &v)
-	}
-	if !fe.empty() {
-		writeValidation(w, fe)
+	docType, country := f.document("document_type", true, &v)
+	if f.rejected(w) {
 		return
 	}
 	if s.opts.DocumentReader == nil {

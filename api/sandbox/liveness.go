@@ -203,11 +203,11 @@ type verifyIn struct {
 	passport  decoded
 }
 
-// decodeVerify validates a verify request body against the verification
-// v at time now. It reports every problem in fe; the result is usable only
-// when fe stays empty. It never panics on any input.
-func (s *Server) decodeVerify(m map[string]json.RawMessage, v *api.Verification, now time.Time, fe *fieldErrors) verifyIn {
-	f := form{m: m, fe: fe}
+// decodeVerify validates a verify request body, read into f, against the
+// verification v at time now. It reports every problem in f's errors; the
+// result is usable only when they stay empty. It never panics on any
+// input.
+func (s *Server) decodeVerify(f form, v *api.Verification, now time.Time) verifyIn {
 	var in verifyIn
 	budget := s.budget()
 	tokOK := false
@@ -217,7 +217,7 @@ func (s *Server) decodeVerify(m map[string]json.RawMessage, v *api.Verification,
 			err = ErrTokenUsed
 		}
 		if err != nil {
-			fe.add("challengeToken", tokenMessage(err))
+			f.fe.add("challengeToken", tokenMessage(err))
 		} else {
 			in.claims, tokOK = c, true
 		}
@@ -228,12 +228,12 @@ func (s *Server) decodeVerify(m map[string]json.RawMessage, v *api.Verification,
 		} else {
 			in.frames = make([]frameIn, 0, len(items))
 			for i, raw := range items {
-				fr, ok := s.decodeFrame(raw, "frames."+strconv.Itoa(i)+".", fe, budget)
+				fr, ok := s.decodeFrame(raw, "frames."+strconv.Itoa(i)+".", f.fe, budget)
 				if !ok {
 					continue
 				}
 				if tokOK && fr.index >= len(in.claims.Challenges) {
-					form{prefix: "frames." + strconv.Itoa(i) + ".", fe: fe}.fail("challengeIndex",
+					form{prefix: "frames." + strconv.Itoa(i) + ".", fe: f.fe}.fail("challengeIndex",
 						fmt.Sprintf("The %%s field must be less than %d.", len(in.claims.Challenges)))
 				}
 				in.frames = append(in.frames, fr)
@@ -241,18 +241,13 @@ func (s *Server) decodeVerify(m map[string]json.RawMessage, v *api.Verification,
 		}
 	}
 	if as, ok := f.object("antiSpoofing", true); ok {
-		sub := form{m: as, prefix: "antiSpoofing.", fe: fe}
+		sub := form{m: as, prefix: "antiSpoofing.", fe: f.fe}
 		if score, ok := sub.number("score", false); ok {
 			in.antiScore = &score
 		}
 	}
 	in.passport, _ = f.image("passport", budget)
-	if dt, ok := f.str("documentType", true); ok {
-		f.allowedDocType("documentType", dt, v)
-	}
-	if c, ok := f.country("country", true); ok {
-		f.allowedCountry("country", c, v)
-	}
+	f.document("documentType", true, v)
 	return in
 }
 
@@ -307,20 +302,13 @@ func (s *Server) nonceUsed(nonce string) bool {
 }
 
 func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.snapshot(r)
-	if !ok {
-		notFound(w)
-		return
-	}
-	m, ok := s.readObject(w, r)
+	v, f, ok := s.openForm(w, r)
 	if !ok {
 		return
 	}
 	now := s.now()
-	fe := &fieldErrors{}
-	in := s.decodeVerify(m, &v, now, fe)
-	if !fe.empty() {
-		writeValidation(w, fe)
+	in := s.decodeVerify(f, &v, now)
+	if f.rejected(w) {
 		return
 	}
 	res, err := s.score(r.Context(), in, now)
@@ -333,8 +321,8 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 	if _, used := s.nonces[in.claims.Nonce]; used {
 		// Another request with this token was scored meanwhile.
 		s.mu.Unlock()
-		fe.add("challengeToken", tokenMessage(ErrTokenUsed))
-		writeValidation(w, fe)
+		f.fe.add("challengeToken", tokenMessage(ErrTokenUsed))
+		writeValidation(w, f.fe)
 		return
 	}
 	for n, exp := range s.nonces {

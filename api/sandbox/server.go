@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -108,27 +109,13 @@ func New(opts Options) (*Server, error) {
 	if opts.Rand == nil {
 		opts.Rand = rand.Reader
 	}
-	if opts.TokenTTL == 0 {
-		opts.TokenTTL = DefaultTokenTTL
-	}
-	if opts.SessionTTL == 0 {
-		opts.SessionTTL = DefaultSessionTTL
-	}
-	if opts.ClockSkew == 0 {
-		opts.ClockSkew = DefaultClockSkew
-	}
-	if opts.MaxBodyBytes == 0 {
-		opts.MaxBodyBytes = DefaultMaxBodyBytes
-	}
-	if opts.MaxFrames == 0 {
-		opts.MaxFrames = DefaultMaxFrames
-	}
-	if opts.MaxPixels == 0 {
-		opts.MaxPixels = DefaultMaxPixels
-	}
-	if opts.MaxRequestPixels == 0 {
-		opts.MaxRequestPixels = DefaultMaxRequestPixels
-	}
+	opts.TokenTTL = cmp.Or(opts.TokenTTL, DefaultTokenTTL)
+	opts.SessionTTL = cmp.Or(opts.SessionTTL, DefaultSessionTTL)
+	opts.ClockSkew = cmp.Or(opts.ClockSkew, DefaultClockSkew)
+	opts.MaxBodyBytes = cmp.Or(opts.MaxBodyBytes, DefaultMaxBodyBytes)
+	opts.MaxFrames = cmp.Or(opts.MaxFrames, DefaultMaxFrames)
+	opts.MaxPixels = cmp.Or(opts.MaxPixels, DefaultMaxPixels)
+	opts.MaxRequestPixels = cmp.Or(opts.MaxRequestPixels, DefaultMaxRequestPixels)
 	if opts.FaceMatcher == nil {
 		opts.FaceMatcher = HistogramMatcher{}
 	}
