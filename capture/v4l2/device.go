@@ -8,12 +8,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unsafe"
 
 	"github.com/blackjack/webcam"
 	"golang.org/x/sys/unix"
 
 	"github.com/kycterm/kycterm/capture"
+	"github.com/kycterm/kycterm/capture/internal/v4l2abi"
 )
 
 // Device describes a V4L2 video capture device.
@@ -158,26 +158,6 @@ func classify(path string, err error) error {
 	return fmt.Errorf("open camera %s: %w", path, err)
 }
 
-// pixFormat is struct v4l2_pix_format.
-type pixFormat struct {
-	Width, Height, PixelFormat, Field, BytesPerLine, SizeImage uint32
-	ColorSpace, Priv, Flags, YCbCrEnc, Quantization, XferFunc  uint32
-}
-
-// v4lFormat is struct v4l2_format on 64-bit Linux: a u32 type, 4 bytes of
-// padding for the union's 8-byte alignment, and a 200-byte union.
-type v4lFormat struct {
-	Type uint32
-	_    uint32
-	Pix  pixFormat
-	_    [200 - unsafe.Sizeof(pixFormat{})]byte
-}
-
-const (
-	bufTypeVideoCapture = 1
-	vidiocGFmt          = 0xc0d05604 // _IOWR('V', 4, struct v4l2_format)
-)
-
 // applied reads the capture format in force on path: blackjack/webcam's
 // SetImageFormat returns the requested size, not the one the driver
 // applied, and not the bytes per line.
@@ -187,9 +167,9 @@ func applied(path string) (fourcc string, size Size, stride int, err error) {
 		return "", Size{}, 0, err
 	}
 	defer unix.Close(fd)
-	f := v4lFormat{Type: bufTypeVideoCapture}
-	if _, _, e := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), vidiocGFmt, uintptr(unsafe.Pointer(&f))); e != 0 {
-		return "", Size{}, 0, e
+	f := v4l2abi.Format{Type: v4l2abi.BufTypeVideoCapture}
+	if err := v4l2abi.GetFormat(fd, &f); err != nil {
+		return "", Size{}, 0, err
 	}
 	return FourCC(f.Pix.PixelFormat), Size{int(f.Pix.Width), int(f.Pix.Height)}, int(f.Pix.BytesPerLine), nil
 }

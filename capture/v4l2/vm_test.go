@@ -43,6 +43,21 @@ func metric(name string, v float64, unit string) {
 	fmt.Printf("vmtest-metric: %s %.1f %s\n", name, v, unit)
 }
 
+// startCamera opens cfg's camera, closes it when the test ends, and starts
+// streaming.
+func startCamera(t *testing.T, cfg Config) *Camera {
+	t.Helper()
+	cam, err := Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cam.Close() })
+	if err := cam.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return cam
+}
+
 func readFrames(t *testing.T, cam *Camera, n int, timeout time.Duration) []capture.Frame {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
@@ -126,17 +141,10 @@ func TestVMVividFormats(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.cfg.Device = dev
-			cam, err := Open(tc.cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer cam.Close()
+			cam := startCamera(t, tc.cfg)
 			info := cam.Info()
 			if info.FourCC != tc.fourcc || info.Size != tc.size {
 				t.Errorf("applied %s %v, want %s %v", info.FourCC, info.Size, tc.fourcc, tc.size)
-			}
-			if err := cam.Start(context.Background()); err != nil {
-				t.Fatal(err)
 			}
 			start := time.Now()
 			frames := readFrames(t, cam, 6, 60*time.Second)
@@ -193,14 +201,7 @@ func luminanceSpread(img image.Image) int {
 
 func TestVMVividBusy(t *testing.T) {
 	dev := vmEnv(t, "KYCTERM_VIVID")
-	first, err := Open(Config{Device: dev, Format: "yuyv", Size: Size{640, 480}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer first.Close()
-	if err := first.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	first := startCamera(t, Config{Device: dev, Format: "yuyv", Size: Size{640, 480}})
 	readFrames(t, first, 1, 30*time.Second)
 	second, err := Open(Config{Device: dev, Format: "yuyv", Size: Size{640, 480}})
 	if err == nil {
@@ -217,14 +218,7 @@ func TestVMVividBusy(t *testing.T) {
 // USB unplug), then reloads the driver, which brings /dev/video0 back.
 func TestVMVividUnplug(t *testing.T) {
 	dev := vmEnv(t, "KYCTERM_VIVID")
-	cam, err := Open(Config{Device: dev, Format: "yuyv", Size: Size{320, 180}, ReopenInterval: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cam.Close()
-	if err := cam.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	cam := startCamera(t, Config{Device: dev, Format: "yuyv", Size: Size{320, 180}, ReopenInterval: 200 * time.Millisecond})
 	readFrames(t, cam, 2, 30*time.Second)
 
 	if err := vmtest.PressControl(dev, "Disconnect", 1); err != nil {
@@ -245,7 +239,10 @@ func TestVMVividUnplug(t *testing.T) {
 	}
 	// The device comes back: reload the driver (the source closed its
 	// handle, so the module is free).
-	var out []byte
+	var (
+		out []byte
+		err error
+	)
 	for i := 0; ; i++ {
 		out, err = exec.Command("rmmod", "vivid").CombinedOutput()
 		if err == nil {
@@ -303,16 +300,9 @@ func TestVMLoopbackMJPEG(t *testing.T) {
 		t.Fatal(err)
 	}
 	startFeeder(t, dev)
-	cam, err := Open(Config{Device: dev})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cam.Close()
+	cam := startCamera(t, Config{Device: dev})
 	if info := cam.Info(); info.FourCC != FourCCMJPG || info.Size != (Size{640, 480}) {
 		t.Fatalf("applied %s %v, want MJPG 640x480", info.FourCC, info.Size)
-	}
-	if err := cam.Start(context.Background()); err != nil {
-		t.Fatal(err)
 	}
 	readFrames(t, cam, 2, 30*time.Second) // warm up
 	before := cam.Stats()
@@ -354,14 +344,7 @@ func TestVMLoopbackMJPEG(t *testing.T) {
 func TestVMLoopbackStopped(t *testing.T) {
 	dev := vmEnv(t, "KYCTERM_LOOPBACK") + "1"
 	feeder := startFeeder(t, dev)
-	cam, err := Open(Config{Device: dev, FrameTimeout: time.Second, StopAfter: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cam.Close()
-	if err := cam.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	cam := startCamera(t, Config{Device: dev, FrameTimeout: time.Second, StopAfter: 2})
 	readFrames(t, cam, 3, 30*time.Second)
 	// The feeder freezes: no more frames, the device stays.
 	if err := feeder.Process.Signal(syscall.SIGSTOP); err != nil {

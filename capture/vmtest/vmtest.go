@@ -10,14 +10,16 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/draw"
 	"image/jpeg"
 	"image/png"
 	"os"
 	"path/filepath"
-	"unsafe"
 
+	xdraw "golang.org/x/image/draw"
 	"golang.org/x/sys/unix"
 
+	"github.com/kycterm/kycterm/capture/internal/v4l2abi"
 	"github.com/kycterm/kycterm/capture/mjpeg"
 )
 
@@ -45,44 +47,18 @@ func Portrait(path string, w, h int) (*image.RGBA, error) {
 	return Scale(src, w, h), nil
 }
 
-// Scale resizes src to cover w×h (bilinear), cropping what overflows.
+// Scale resizes src to cover w×h (bilinear), cropping what overflows
+// equally on both sides.
 func Scale(src image.Image, w, h int) *image.RGBA {
 	sb := src.Bounds()
 	scale := max(float64(w)/float64(sb.Dx()), float64(h)/float64(sb.Dy()))
-	offX := (float64(sb.Dx())*scale - float64(w)) / 2
-	offY := (float64(sb.Dy())*scale - float64(h)) / 2
-	rgba := image.NewRGBA(sb)
-	for y := sb.Min.Y; y < sb.Max.Y; y++ {
-		for x := sb.Min.X; x < sb.Max.X; x++ {
-			r, g, b, a := src.At(x, y).RGBA()
-			i := rgba.PixOffset(x, y)
-			rgba.Pix[i], rgba.Pix[i+1], rgba.Pix[i+2], rgba.Pix[i+3] = uint8(r>>8), uint8(g>>8), uint8(b>>8), uint8(a>>8)
-		}
-	}
+	cw := min(int(float64(w)/scale+0.5), sb.Dx())
+	ch := min(int(float64(h)/scale+0.5), sb.Dy())
+	crop := image.Rect(0, 0, cw, ch).Add(sb.Min).Add(image.Pt((sb.Dx()-cw)/2, (sb.Dy()-ch)/2))
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		sy := (float64(y)+0.5+offY)/scale - 0.5
-		y0 := clamp(int(sy), 0, sb.Dy()-1)
-		y1 := clamp(y0+1, 0, sb.Dy()-1)
-		fy := sy - float64(y0)
-		for x := 0; x < w; x++ {
-			sx := (float64(x)+0.5+offX)/scale - 0.5
-			x0 := clamp(int(sx), 0, sb.Dx()-1)
-			x1 := clamp(x0+1, 0, sb.Dx()-1)
-			fx := sx - float64(x0)
-			for c := 0; c < 4; c++ {
-				p := func(xx, yy int) float64 {
-					return float64(rgba.Pix[rgba.PixOffset(sb.Min.X+xx, sb.Min.Y+yy)+c])
-				}
-				v := (p(x0, y0)*(1-fx)+p(x1, y0)*fx)*(1-fy) + (p(x0, y1)*(1-fx)+p(x1, y1)*fx)*fy
-				dst.Pix[dst.PixOffset(x, y)+c] = uint8(clamp(int(v+0.5), 0, 255))
-			}
-		}
-	}
+	xdraw.BiLinear.Scale(dst, dst.Bounds(), src, crop, draw.Src, nil)
 	return dst
 }
-
-func clamp(v, lo, hi int) int { return min(max(v, lo), hi) }
 
 // Frames encodes img as a JPEG frame with its Huffman tables and the same
 // frame with them stripped, as many USB cameras send MJPEG.
@@ -161,28 +137,6 @@ func absDiff(a, b uint32) float64 {
 	return float64(b-a) / 257
 }
 
-// pixFormat and v4lFormat mirror struct v4l2_pix_format and struct
-// v4l2_format on 64-bit Linux (208 bytes).
-type pixFormat struct {
-	Width, Height, PixelFormat, Field, BytesPerLine, SizeImage uint32
-	ColorSpace, Priv, Flags, YCbCrEnc, Quantization, XferFunc  uint32
-}
-
-type v4lFormat struct {
-	Type uint32
-	_    uint32
-	Pix  pixFormat
-	_    [200 - unsafe.Sizeof(pixFormat{})]byte
-}
-
-const (
-	bufTypeVideoOutput = 2
-	vidiocSFmt         = 0xc0d05605 // _IOWR('V', 5, struct v4l2_format)
-	pixFmtMJPG         = 0x47504a4d
-	fieldNone          = 1
-	colorspaceJPEG     = 7
-)
-
 // ErrNotOutput reports a device that refused the output format.
 var ErrNotOutput = errors.New("device refused the MJPEG output format")
 
@@ -194,56 +148,42 @@ func OpenOutput(dev string, w, h, maxFrame int) (*os.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open output %s: %w", dev, err)
 	}
-	fmtv := v4lFormat{Type: bufTypeVideoOutput, Pix: pixFormat{
-		Width: uint32(w), Height: uint32(h), PixelFormat: pixFmtMJPG, Field: fieldNone,
-		SizeImage: uint32(maxFrame), ColorSpace: colorspaceJPEG,
+	fmtv := v4l2abi.Format{Type: v4l2abi.BufTypeVideoOutput, Pix: v4l2abi.PixFormat{
+		Width: uint32(w), Height: uint32(h), PixelFormat: v4l2abi.PixFmtMJPEG, Field: v4l2abi.FieldNone,
+		SizeImage: uint32(maxFrame), ColorSpace: v4l2abi.ColorspaceJPEG,
 	}}
-	if _, _, e := unix.Syscall(unix.SYS_IOCTL, f.Fd(), vidiocSFmt, uintptr(unsafe.Pointer(&fmtv))); e != 0 {
+	if err := v4l2abi.SetFormat(int(f.Fd()), &fmtv); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("open output %s: %w: %w", dev, ErrNotOutput, e)
+		return nil, fmt.Errorf("open output %s: %w: %w", dev, ErrNotOutput, err)
 	}
 	return f, nil
 }
-
-// queryCtrl is struct v4l2_queryctrl (68 bytes).
-type queryCtrl struct {
-	ID, Type                             uint32
-	Name                                 [32]byte
-	Minimum, Maximum, Step, DefaultValue int32
-	Flags                                uint32
-	_                                    [2]uint32
-}
-
-const (
-	vidiocQueryCtrl  = 0xc0445624 // _IOWR('V', 36, struct v4l2_queryctrl)
-	vidiocSCtrl      = 0xc008561c // _IOWR('V', 28, struct v4l2_control)
-	ctrlFlagNextCtrl = 0x80000000
-)
 
 // PressControl finds the control called name on dev (in any control class)
 // and sets it to value; for a button control, value 1 presses it.
 func PressControl(dev, name string, value int32) error {
 	f, err := os.OpenFile(dev, os.O_RDWR, 0)
 	if err != nil {
-		return err
+		return fmt.Errorf("press control %q: %w", name, err)
 	}
 	defer f.Close()
-	q := queryCtrl{ID: ctrlFlagNextCtrl}
+	q := v4l2abi.QueryCtrl{ID: v4l2abi.CtrlFlagNextCtrl}
 	for {
-		if _, _, e := unix.Syscall(unix.SYS_IOCTL, f.Fd(), vidiocQueryCtrl, uintptr(unsafe.Pointer(&q))); e != 0 {
-			return fmt.Errorf("%s has no control %q", dev, name)
+		err := v4l2abi.QueryControl(int(f.Fd()), &q)
+		if errors.Is(err, unix.EINVAL) {
+			// The enumeration ran past the last control.
+			return fmt.Errorf("press control: %s has no control %q", dev, name)
+		}
+		if err != nil {
+			return fmt.Errorf("press control %q on %s: %w", name, dev, err)
 		}
 		if string(bytes.TrimRight(q.Name[:], "\x00")) == name {
 			break
 		}
-		q = queryCtrl{ID: q.ID | ctrlFlagNextCtrl}
+		q = v4l2abi.QueryCtrl{ID: q.ID | v4l2abi.CtrlFlagNextCtrl}
 	}
-	ctl := struct {
-		ID    uint32
-		Value int32
-	}{q.ID, value}
-	if _, _, e := unix.Syscall(unix.SYS_IOCTL, f.Fd(), vidiocSCtrl, uintptr(unsafe.Pointer(&ctl))); e != 0 {
-		return fmt.Errorf("set control %q on %s: %w", name, dev, e)
+	if err := v4l2abi.SetControl(int(f.Fd()), &v4l2abi.Control{ID: q.ID, Value: value}); err != nil {
+		return fmt.Errorf("set control %q on %s: %w", name, dev, err)
 	}
 	return nil
 }

@@ -2,12 +2,16 @@ package vmtest
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"image/color"
 	"image/jpeg"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/kycterm/kycterm/capture/mjpeg"
 )
@@ -74,5 +78,29 @@ func TestPrepare(t *testing.T) {
 	}
 	if _, err := OpenOutput(in, 32, 24, 1000); err == nil {
 		t.Error("OpenOutput of a plain file succeeded")
+	}
+}
+
+// TestDeviceErrors runs the device helpers on paths that are not
+// v4l2loopback or vivid devices: each must fail with the cause kept.
+func TestDeviceErrors(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "video99")
+	tests := []struct {
+		name string
+		call func() error
+		want error
+	}{
+		{"output on a missing device", func() error { _, err := OpenOutput(missing, 640, 480, 1<<20); return err }, fs.ErrNotExist},
+		{"output on a non-device", func() error { _, err := OpenOutput(os.DevNull, 640, 480, 1<<20); return err }, ErrNotOutput},
+		{"output on a non-device keeps errno", func() error { _, err := OpenOutput(os.DevNull, 640, 480, 1<<20); return err }, unix.ENOTTY},
+		{"control on a missing device", func() error { return PressControl(missing, "Disconnect", 1) }, fs.ErrNotExist},
+		{"control on a non-device", func() error { return PressControl(os.DevNull, "Disconnect", 1) }, unix.ENOTTY},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.call(); !errors.Is(err, tc.want) {
+				t.Fatalf("error %v, want %v", err, tc.want)
+			}
+		})
 	}
 }
