@@ -119,16 +119,20 @@
 // success is false with the warning "no local document reader". A reader
 // error answers success false, "the document could not be read" (the error
 // itself may quote the document and is not echoed). `kycterm sandbox` and
-// the demo plug in the local MRZ reader (ui/cli/sandboxdoc.go): data are
-// mrz.Result.Fields() plus sex and expiry, warnings are mrz Problems (each
-// failed check digit, expired, under 18, birth in the future, unknown
-// nationality) plus one per repaired field, and
+// the demo plug in the local MRZ reader (package mrzreader below this
+// one): data are mrz.Result.Fields() plus sex and expiry_date, warnings
+// are mrz Problems (each failed check digit, expired, under 18, birth in
+// the future, unknown nationality) plus one per repaired field, and
 //
 //	confidence = check digits that hold / check digits of the layout
 //
 // (TD3: 5 digits including the composite, so one failed digit that also
-// breaks the composite gives 3/5 = 0.6); no MRZ found gives success false.
-// The last successful reading of a verification is kept in memory.
+// breaks the composite gives 3/5 = 0.6, with a warning for each of the
+// two); an image with no MRZ found gives success false, confidence 0, no
+// data and the one warning "no machine-readable zone found". The ICAO
+// specimen itself reads with confidence 1 and the one warning that it has
+// expired (2012-04-15). The last successful reading of a verification is
+// kept in memory.
 //
 // POST check validates the fields (422 per malformed field, as the
 // contract says), then compares firstName, lastName and dob, and
@@ -136,7 +140,8 @@
 // uploaded passport read again by the DocumentReader, or, when none was
 // uploaded, the last recognize-document reading. Names compare
 // case-insensitively with runs of space collapsed, dates by value
-// (YYYY-MM-DD, DD.MM.YYYY or RFC 3339). A disagreement is an outcome of
+// (YYYY-MM-DD, DD.MM.YYYY or RFC 3339); a reader error here answers 500,
+// since the outcome is then unknown. A disagreement is an outcome of
 // the check, not a malformed request, so the answer stays 200 with
 // Params, like the service's; the outcome is recorded in
 // status_check_user (0 recorded: no document or no comparable field, 1

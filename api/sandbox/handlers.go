@@ -601,8 +601,9 @@ func (s *Server) handleRecognize(w http.ResponseWriter, r *http.Request) {
 }
 
 // DocumentReader reads the fields of a document image. It is the hook a
-// local MRZ reader plugs into; recognize-document answers from it, and
-// /check compares its firstName, lastName and dob with the posted ones.
+// local MRZ reader plugs into (package mrzreader); recognize-document
+// answers from it, and /check compares its firstName, lastName, dob,
+// document_number and citizenship with the posted ones.
 type DocumentReader interface {
 	ReadDocument(ctx context.Context, img image.Image, documentType, country string) (DocumentResult, error)
 }

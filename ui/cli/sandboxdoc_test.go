@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"image"
-	"image/jpeg"
 	"io"
 	"strings"
 	"testing"
@@ -12,14 +10,7 @@ import (
 	"github.com/kycterm/kycterm/api"
 	"github.com/kycterm/kycterm/api/sandbox"
 	"github.com/kycterm/kycterm/assets"
-	"github.com/kycterm/kycterm/capture/document/mrz"
 )
-
-// specimenTD3 is the ICAO 9303 specimen passport's MRZ.
-var specimenTD3 = []string{
-	"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
-	"L898902C36UTO7408122F1204159ZE184226B<<<<<10",
-}
 
 // TestSandboxDocumentService runs the demo's sandbox with the local MRZ
 // reader: recognize-document on the demo passport answers with the ICAO
@@ -94,84 +85,5 @@ func TestSandboxDocumentService(t *testing.T) {
 				t.Errorf("check %q, want %q", got, tc.want)
 			}
 		})
-	}
-}
-
-// TestDocumentResult checks the confidence formula and the warnings on
-// the specimen and on copies with one check digit altered.
-func TestDocumentResult(t *testing.T) {
-	alter := func(line, col int, c byte) []string {
-		out := append([]string{}, specimenTD3...)
-		b := []byte(out[line])
-		b[col] = c
-		out[line] = string(b)
-		return out
-	}
-	for _, tc := range []struct {
-		name     string
-		lines    []string
-		conf     float64
-		warnings []string
-	}{
-		{"specimen", specimenTD3, 1, nil},
-		{"document number digit", alter(1, 9, '7'), 0.6, []string{"check digit of the document number"}},
-		{"birth date digit", alter(1, 19, '3'), 0.6, []string{"check digit of the birth date"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r, err := mrz.Parse(tc.lines, mrz.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			res := documentResult(r)
-			if res.Confidence != tc.conf {
-				t.Errorf("confidence %v, want %v", res.Confidence, tc.conf)
-			}
-			all := strings.Join(res.Warnings, "\n")
-			for _, w := range tc.warnings {
-				if !strings.Contains(all, w) {
-					t.Errorf("warnings %q lack %q", res.Warnings, w)
-				}
-			}
-			if res.Data["lastName"] != "ERIKSSON" {
-				t.Errorf("lastName %v", res.Data["lastName"])
-			}
-		})
-	}
-}
-
-// TestSandboxDocumentReaderNoMRZ checks that an image without an MRZ is
-// an answer without data, not an error.
-func TestSandboxDocumentReaderNoMRZ(t *testing.T) {
-	r, err := newSandboxDocumentReader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := r.ReadDocument(context.Background(), image.NewGray(image.Rect(0, 0, 320, 240)), "passport", "ru")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Data) != 0 || len(res.Warnings) == 0 {
-		t.Errorf("blank image read as %+v", res)
-	}
-}
-
-func BenchmarkSandboxReadDocument(b *testing.B) {
-	r, err := newSandboxDocumentReader()
-	if err != nil {
-		b.Fatal(err)
-	}
-	f, err := assets.Demo().Open("passport.jpg")
-	if err != nil {
-		b.Fatal(err)
-	}
-	img, err := jpeg.Decode(f)
-	f.Close()
-	if err != nil {
-		b.Fatal(err)
-	}
-	for b.Loop() {
-		if _, err := r.ReadDocument(context.Background(), img, "passport", "ru"); err != nil {
-			b.Fatal(err)
-		}
 	}
 }
