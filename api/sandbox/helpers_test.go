@@ -158,6 +158,20 @@ func errorsOf(t testing.TB, rec *httptest.ResponseRecorder) (string, map[string]
 	return out.Message, out.Errors
 }
 
+// wantFieldError fails t unless rec is a 422 whose first error on field
+// is msg; it returns the summary message.
+func wantFieldError(t testing.TB, rec *httptest.ResponseRecorder, field, msg string) string {
+	t.Helper()
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	summary, errs := errorsOf(t, rec)
+	if got := errs[field]; len(got) == 0 || got[0] != msg {
+		t.Fatalf("errors[%s] = %v, want %q (all: %v)", field, got, msg, errs)
+	}
+	return summary
+}
+
 // portrait draws a synthetic "face": an ellipse with eyes and a mouth on a
 // gradient, shifted by dx and with seeded sensor noise. Same seed and dx
 // give the same pixels.

@@ -217,13 +217,7 @@ func TestVerifyValidation(t *testing.T) {
 				body[tc.key] = tc.value
 			}
 			rec := ts.do("POST", path, body)
-			if rec.Code != http.StatusUnprocessableEntity {
-				t.Fatalf("status %d: %s", rec.Code, rec.Body)
-			}
-			_, errs := errorsOf(t, rec)
-			if got := errs[tc.field]; len(got) == 0 || got[0] != tc.msg {
-				t.Fatalf("errors[%s] = %v, want %q (all %v)", tc.field, got, tc.msg, errs)
-			}
+			wantFieldError(t, rec, tc.field, tc.msg)
 		})
 	}
 	// None of these consumed the token: the good request still scores.

@@ -104,13 +104,7 @@ func TestCreateValidation(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := ts.do("PUT", "/webapi/kyc", tc.body, "Authorization", "Bearer "+testKey)
-			if rec.Code != http.StatusUnprocessableEntity {
-				t.Fatalf("status %d: %s", rec.Code, rec.Body)
-			}
-			msg, errs := errorsOf(t, rec)
-			if got := errs[tc.field]; len(got) == 0 || got[0] != tc.msg {
-				t.Fatalf("errors[%s] = %v, want %q (all: %v)", tc.field, got, tc.msg, errs)
-			}
+			msg := wantFieldError(t, rec, tc.field, tc.msg)
 			if !strings.HasPrefix(msg, "The ") {
 				t.Errorf("message %q", msg)
 			}
@@ -318,13 +312,7 @@ func TestUploadValidation(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := ts.do("PUT", "/webapi/kyc/user/"+v.UUID, tc.body)
-			if rec.Code != http.StatusUnprocessableEntity {
-				t.Fatalf("status %d: %s", rec.Code, rec.Body)
-			}
-			_, errs := errorsOf(t, rec)
-			if got := errs[tc.field]; len(got) == 0 || got[0] != tc.msg {
-				t.Fatalf("errors[%s] = %v, want %q", tc.field, got, tc.msg)
-			}
+			wantFieldError(t, rec, tc.field, tc.msg)
 		})
 	}
 }
@@ -354,13 +342,7 @@ func TestStepAndCheckValidation(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := ts.do("POST", base+tc.path, tc.body)
-			if rec.Code != http.StatusUnprocessableEntity {
-				t.Fatalf("status %d: %s", rec.Code, rec.Body)
-			}
-			_, errs := errorsOf(t, rec)
-			if got := errs[tc.field]; len(got) == 0 || got[0] != tc.msg {
-				t.Fatalf("errors[%s] = %v, want %q", tc.field, got, tc.msg)
-			}
+			wantFieldError(t, rec, tc.field, tc.msg)
 		})
 	}
 }
