@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kycterm/kycterm/api"
 	"github.com/kycterm/kycterm/capture"
 	"github.com/kycterm/kycterm/capture/document/mrz"
 	"github.com/kycterm/kycterm/capture/document/mrz/ocr"
@@ -32,8 +33,10 @@ from standard input) or read from a photo or scan of the document with
 
 Prints the lines as read and as repaired, every field with its check
 digit, the characters repaired (a letter read in a digit field or the
-reverse, kept only when the check digit then holds) and the warnings
-(expired, under 18, unknown country code…).
+reverse, kept only when the check digit then holds), the warnings
+(expired, under 18, unknown country code…) and the fields as the
+document check takes them (firstName, lastName, dob, document_number,
+citizenship…).
 
 Exit codes: 0 every check digit holds, 1 some check digit fails,
 2 usage error, 4 no MRZ found or the input is unreadable.`,
@@ -87,11 +90,7 @@ type imageSource struct {
 // readMRZImage reads the MRZ of a JPEG or PNG file; every failure is an
 // input error (exit 4).
 func readMRZImage(path string) (*ocr.Reading, error) {
-	data, err := readDocument(path)
-	if err != nil {
-		return nil, InputError(err)
-	}
-	img, _, err := capture.DecodeImage(path, data)
+	img, _, err := capture.ReadImageFile(path)
 	if err != nil {
 		return nil, InputError(err)
 	}
@@ -115,10 +114,11 @@ func printMRZ(w io.Writer, res *mrz.Result, src *imageSource, asJSON bool) error
 		enc.SetEscapeHTML(false) // keep '<' readable
 		out := struct {
 			*mrz.Result
-			Image      string          `json:"image,omitempty"`
-			Confidence *float64        `json:"confidence,omitempty"`
-			Uncertain  []ocr.Uncertain `json:"uncertain,omitempty"`
-		}{Result: res}
+			CheckRequest api.CheckRequest `json:"check_request"`
+			Image        string           `json:"image,omitempty"`
+			Confidence   *float64         `json:"confidence,omitempty"`
+			Uncertain    []ocr.Uncertain  `json:"uncertain,omitempty"`
+		}{Result: res, CheckRequest: res.CheckRequest()}
 		if src != nil {
 			out.Image, out.Confidence = src.file, &src.confidence
 			out.Uncertain = src.uncertain
@@ -231,6 +231,15 @@ func writeMRZ(w io.Writer, r *mrz.Result) {
 	}
 	for _, wn := range r.Warnings {
 		fmt.Fprintf(w, "  %s: %s\n", wn.Code, wn.Message)
+	}
+	// The fields the operator confirms for the document check, in the
+	// request's JSON names.
+	fmt.Fprintln(w, "Document check fields")
+	fields := r.Fields()
+	for _, k := range []string{"firstName", "lastName", "patronymic", "dob", "document_type", "document_number", "citizenship", "country"} {
+		if v, ok := fields[k]; ok {
+			fmt.Fprintf(w, "  %-16s %s\n", k, v)
+		}
 	}
 	failed := 0
 	for _, c := range r.Checks {

@@ -1,8 +1,8 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -10,50 +10,53 @@ import (
 	"github.com/kycterm/kycterm/capture/document/qr"
 )
 
-// maxQRFile bounds the image file `kycterm qr` reads.
-const maxQRFile = 32 << 20
-
 // newQRCmd builds `kycterm qr`: it prints the verification UUID held by
 // the QR code in an image file; exit 4 when the file is unreadable or holds
 // no QR code with a UUID.
 func newQRCmd(app *App) *cobra.Command {
-	return &cobra.Command{
-		Use:     "qr FILE",
-		Short:   "Print the verification UUID found in a QR code image",
-		Example: "  kycterm qr invitation.png",
-		Args:    cobra.ExactArgs(1),
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "qr FILE",
+		Short: "Print the verification UUID found in a QR code image",
+		Long: `Reads the QR code of a customer's invitation from a JPEG or PNG
+file (a photo or a screenshot) and prints the verification UUID it
+holds, whether the code holds the verification link or the bare UUID.
+
+Exit codes: 0 a UUID was found, 2 usage error, 4 the file is missing,
+not a JPEG or PNG, damaged or too large, or holds no QR code with a
+verification UUID.`,
+		Example:     "  kycterm qr invitation.png\n  kycterm qr invitation.jpg --json",
+		Args:        cobra.ExactArgs(1),
+		Annotations: map[string]string{annSkipSetup: "true"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := readQRFile(args[0])
 			if err != nil {
 				return InputError(err)
 			}
-			_, err = fmt.Fprintln(cmd.OutOrStdout(), id)
-			_ = app
-			return err
+			if !asJSON {
+				_, err = fmt.Fprintln(cmd.OutOrStdout(), id)
+				return err
+			}
+			enc := json.NewEncoder(cmd.OutOrStdout())
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(struct {
+				File string `json:"file"`
+				UUID string `json:"uuid"`
+			}{args[0], id}); err != nil {
+				return fmt.Errorf("print QR result: %w", err)
+			}
+			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	_ = app
+	return cmd
 }
 
 // readQRFile decodes the JPEG or PNG file at path and reads the UUID of its
 // QR code; errors name the file.
 func readQRFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", fmt.Errorf("read %s: %w", path, err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return "", fmt.Errorf("read %s: %w", path, err)
-	}
-	if st.Size() > maxQRFile {
-		return "", fmt.Errorf("read %s: %w", path, capture.ErrImageTooLarge)
-	}
-	data := make([]byte, st.Size())
-	if _, err := f.ReadAt(data, 0); err != nil {
-		return "", fmt.Errorf("read %s: %w", path, err)
-	}
-	img, _, err := capture.DecodeImage(path, data)
+	img, _, err := capture.ReadImageFile(path)
 	if err != nil {
 		return "", err
 	}

@@ -1,10 +1,13 @@
 package qr
 
 import (
+	"bytes"
 	"errors"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -158,4 +161,115 @@ func BenchmarkReadNoQR(b *testing.B) {
 	for b.Loop() {
 		_, _ = Read(img)
 	}
+}
+
+// cameraFrame puts img, scaled by k and contrast-reduced as a phone
+// screen shows it, on a grey 640×480 frame with 3×3 blur and noise, then
+// round-trips it through JPEG as a webcam's MJPEG does (YCbCr result).
+func cameraFrame(t testing.TB, img *image.Gray, k int, seed uint64) image.Image {
+	t.Helper()
+	frame := image.NewGray(image.Rect(0, 0, 640, 480))
+	rng := rand.New(rand.NewPCG(seed, 3))
+	b := img.Bounds()
+	ox, oy := (640-b.Dx()*k)/2+37, (480-b.Dy()*k)/2-21
+	for y := range 480 {
+		for x := range 640 {
+			v := 90 + x/16 // uneven background
+			sx, sy := (x-ox)/k, (y-oy)/k
+			if x >= ox && y >= oy && image.Pt(sx, sy).In(b) {
+				v = 45 + int(img.GrayAt(sx, sy).Y)*150/255 // screen: dark 45, light 195
+			}
+			frame.Pix[y*640+x] = uint8(v)
+		}
+	}
+	blurred := image.NewGray(frame.Rect)
+	for y := range 480 {
+		for x := range 640 {
+			sum, n := 0, 0
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					if p := image.Pt(x+dx, y+dy); p.In(frame.Rect) {
+						sum += int(frame.GrayAt(p.X, p.Y).Y)
+						n++
+					}
+				}
+			}
+			noisy := sum/n + int(rng.NormFloat64()*6)
+			blurred.Pix[y*640+x] = uint8(min(max(noisy, 0), 255))
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, blurred, &jpeg.Options{Quality: 75}); err != nil {
+		t.Fatal(err)
+	}
+	// encode as colour so the decoder hands back YCbCr like a camera's MJPEG
+	rgb := image.NewRGBA(blurred.Rect)
+	dec, err := jpeg.Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := range 480 {
+		for x := range 640 {
+			rgb.Set(x, y, dec.At(x, y))
+		}
+	}
+	buf.Reset()
+	if err := jpeg.Encode(&buf, rgb, &jpeg.Options{Quality: 75}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := jpeg.Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := out.(*image.YCbCr); !ok {
+		t.Fatalf("camera frame is %T, want *image.YCbCr", out)
+	}
+	return out
+}
+
+// TestReadCameraFrame reads invitations held up to a webcam: a phone
+// screen's QR code, small or large, slightly turned, in a blurred, noisy,
+// JPEG-compressed YCbCr frame, as the kiosk's camera path hands them over.
+func TestReadCameraFrame(t *testing.T) {
+	link := "https://amlkyc.tech/kyc/" + testUUID
+	tests := []struct {
+		name string
+		img  image.Image
+	}{
+		{"link, small", cameraFrame(t, encode(t, link, 150, 170), 1, 1)},
+		{"link, large", cameraFrame(t, encode(t, link, 150, 170), 2, 2)},
+		{"link, turned 10°", cameraFrame(t, rotate(encode(t, link, 200, 260), 10), 1, 3)},
+		{"bare uuid", cameraFrame(t, encode(t, testUUID, 130, 150), 2, 4)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Read(tc.img)
+			if err != nil || got != testUUID {
+				t.Fatalf("Read = %q, %v; want %q", got, err, testUUID)
+			}
+		})
+	}
+}
+
+// FuzzRead feeds arbitrary gray pixels to the QR reader, as a camera may:
+// it must return a UUID or one of its errors, never panic.
+func FuzzRead(f *testing.F) {
+	qr := encode(f, "https://amlkyc.tech/kyc/"+testUUID, 60, 64)
+	f.Add(uint8(64), qr.Pix)
+	f.Add(uint8(8), make([]byte, 64))
+	f.Add(uint8(0), []byte{1})
+	f.Fuzz(func(t *testing.T, w uint8, pix []byte) {
+		if w == 0 || int(w) > len(pix) {
+			return
+		}
+		h := len(pix) / int(w)
+		img := &image.Gray{Pix: pix[:int(w)*h], Stride: int(w), Rect: image.Rect(0, 0, int(w), h)}
+		got, err := Read(img)
+		switch {
+		case err == nil && !api.ValidUUID(got):
+			t.Fatalf("Read = %q: not a UUID", got)
+		case err != nil && !errors.Is(err, ErrNoQR) && !errors.Is(err, ErrNoUUID) && !errors.Is(err, ErrEmptyImage):
+			t.Fatalf("Read error %v is none of the package's", err)
+		}
+	})
 }

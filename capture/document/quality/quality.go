@@ -37,17 +37,18 @@ const (
 	CheckSmall Check = "small"
 )
 
-// Advice is the English operator message for a failed check: what to do.
+// Advice is the English operator message for a failed check: an action
+// that removes the cause, in the imperative.
 func (c Check) Advice() string {
 	switch c {
 	case CheckBlur:
-		return "Hold still and let the camera focus"
+		return "Hold the passport still and let the camera focus"
 	case CheckGlare:
 		return "Tilt the passport to remove the glare"
 	case CheckDark:
-		return "More light, please"
+		return "Turn on more light or move the passport out of the shadow"
 	case CheckBright:
-		return "Too bright: move out of direct light"
+		return "Move the passport out of direct light"
 	case CheckSmall:
 		return "Bring the passport closer to the camera"
 	}

@@ -5,6 +5,8 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -63,13 +65,22 @@ func TestThresholdsValidate(t *testing.T) {
 	}
 }
 
+// TestAdvice requires every check's advice to be an action for the
+// operator: it starts with a verb in the imperative, not with a finding
+// ("Too dark") or a wish ("More light, please").
 func TestAdvice(t *testing.T) {
+	actions := []string{"Hold", "Tilt", "Turn", "Move", "Bring"}
 	for _, c := range []Check{CheckBlur, CheckGlare, CheckDark, CheckBright, CheckSmall} {
 		t.Run(string(c), func(t *testing.T) {
-			if a := c.Advice(); a == "" || a == string(c) {
-				t.Fatalf("no advice for %s", c)
+			a := c.Advice()
+			verb, _, _ := strings.Cut(a, " ")
+			if !slices.Contains(actions, verb) || strings.Contains(a, "please") {
+				t.Fatalf("advice %q for %s is not an action", a, c)
 			}
 		})
+	}
+	if a := Check("other").Advice(); a != "other" {
+		t.Errorf("advice for an unknown check = %q", a)
 	}
 }
 

@@ -1,0 +1,111 @@
+package capture
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"image"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// hugeJPEG is a real JPEG whose frame header claims w×h pixels.
+func hugeJPEG(t testing.TB, w, h uint16) []byte {
+	t.Helper()
+	data := encodeJPEG(t, pattern(16, 16, 9))
+	i := bytes.Index(data, []byte{0xFF, 0xC0})
+	if i < 0 {
+		t.Fatal("no baseline frame header")
+	}
+	out := bytes.Clone(data)
+	// SOF0: marker, length (2), precision (1), height (2), width (2)
+	binary.BigEndian.PutUint16(out[i+5:], h)
+	binary.BigEndian.PutUint16(out[i+7:], w)
+	return out
+}
+
+// TestReadImageFile runs every kind of file a user may pass as a document
+// photo or QR picture: only JPEG and PNG decode; anything else is an error
+// that names the file and says what is wrong.
+func TestReadImageFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	jpg := encodeJPEG(t, pattern(40, 30, 50))
+	pngData := encodePNG(t, pattern(40, 30, 50))
+	oversize := write("oversize.jpg", jpegMagic)
+	if err := os.Truncate(oversize, MaxImageBytes+1); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "photos.jpg"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		path    string
+		kind    string // decoded kind when it succeeds
+		wantErr error  // sentinel wrapped, nil for "any error"
+		says    string // part of the message besides the file name
+	}{
+		{name: "jpeg", path: write("photo.jpg", jpg), kind: "jpeg"},
+		{name: "png", path: write("photo.png", pngData), kind: "png"},
+		{name: "png named .jpg", path: write("really-png.jpg", pngData), kind: "png"},
+		{name: "gif", path: write("x.gif", []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00")), wantErr: ErrUnsupportedImage, says: "GIF"},
+		{name: "webp", path: write("x.webp", []byte("RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00")), wantErr: ErrUnsupportedImage, says: "WebP"},
+		{name: "bmp", path: write("x.bmp", append([]byte("BM"), make([]byte, 60)...)), wantErr: ErrUnsupportedImage, says: "BMP"},
+		{name: "tiff", path: write("x.tif", []byte("II*\x00\x08\x00\x00\x00")), wantErr: ErrUnsupportedImage, says: "TIFF"},
+		{name: "heic", path: write("x.heic", []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00")), wantErr: ErrUnsupportedImage, says: "HEIF"},
+		{name: "pdf", path: write("scan.pdf", []byte("%PDF-1.7\n")), wantErr: ErrUnsupportedImage, says: "PDF"},
+		{name: "text", path: write("notes.jpg", []byte("passport number: see the photo\n")), wantErr: ErrUnsupportedImage, says: "text file"},
+		{name: "binary junk", path: write("junk.png", []byte{0, 1, 2, 3, 0xfe}), wantErr: ErrUnsupportedImage, says: "unknown file type"},
+		{name: "zero bytes", path: write("empty.jpg", nil), wantErr: ErrUnsupportedImage, says: "empty"},
+		{name: "jpeg magic only", path: write("magic.jpg", jpegMagic), wantErr: ErrCorruptFrame, says: "truncated"},
+		{name: "truncated jpeg header", path: write("head.jpg", jpg[:100]), wantErr: ErrCorruptFrame, says: "truncated"},
+		{name: "truncated jpeg data", path: write("half.jpg", jpg[:len(jpg)*2/3]), wantErr: ErrCorruptFrame, says: "truncated"},
+		{name: "truncated png header", path: write("head.png", pngData[:20]), wantErr: ErrCorruptFrame, says: "truncated"},
+		{name: "truncated png data", path: write("half.png", pngData[:len(pngData)-30]), wantErr: ErrCorruptFrame, says: "truncated"},
+		{name: "png bad checksum", path: write("crc.png", append(bytes.Clone(pngData[:29]), append([]byte{0, 0, 0, 0}, pngData[33:]...)...)), wantErr: ErrCorruptFrame, says: "checksum"},
+		{name: "png claiming 20000x20000", path: write("bomb.png", hugePNG(20000, 20000)), wantErr: ErrImageTooLarge, says: "20000x20000"},
+		{name: "png claiming 1x60000000", path: write("long.png", hugePNG(1, 60_000_000)), wantErr: ErrImageTooLarge, says: "1x60000000"},
+		{name: "jpeg claiming 65000x65000", path: write("bomb.jpg", hugeJPEG(t, 65000, 65000)), wantErr: ErrImageTooLarge, says: "65000x65000"},
+		{name: "file over the byte limit", path: oversize, wantErr: ErrImageTooLarge, says: "bytes"},
+		{name: "directory", path: filepath.Join(dir, "photos.jpg"), says: "is a directory"},
+		{name: "missing", path: filepath.Join(dir, "nope.jpg"), wantErr: fs.ErrNotExist, says: "no such file"},
+		{name: "device", path: os.DevNull, says: "not a regular file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			img, kind, err := ReadImageFile(tc.path)
+			if tc.kind != "" {
+				if err != nil || kind != tc.kind || img.Bounds() != image.Rect(0, 0, 40, 30) {
+					t.Fatalf("ReadImageFile = %v, %q, %v; want a 40x30 %s picture", img, kind, err, tc.kind)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("ReadImageFile accepted %s", tc.name)
+			}
+			if tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
+				t.Errorf("error %q does not wrap %q", err, tc.wantErr)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tc.path) {
+				t.Errorf("error %q does not name the file", msg)
+			}
+			if strings.Count(msg, tc.path) > 1 {
+				t.Errorf("error %q names the file twice", msg)
+			}
+			if !strings.Contains(msg, tc.says) {
+				t.Errorf("error %q does not say %q", msg, tc.says)
+			}
+		})
+	}
+}
