@@ -291,9 +291,19 @@ func (m Model) autoPlan() autoPlan {
 			return autoPlan{act: actWait, key: "document/camera"}
 		case !d.have:
 			return autoPlan{act: actEnter, key: "document/capture"}
-		case c.opts.DocumentReader != nil && d.local == nil && d.localErr == nil:
-			// the local reading is part of what the operator sees
+		case d.reading():
+			// the readings are part of what the operator sees, and they
+			// pre-fill the check's form
 			return autoPlan{act: actWait, key: "document/reading"}
+		case d.stage == docForm && d.form.blocked():
+			return autoPlan{act: actStuck, key: "document/form/refused",
+				err: fmt.Errorf("%w: the check's fields need typing", ErrAutoStuck)}
+		case d.stage == docForm && d.form.failed != nil:
+			return autoPlan{act: actRetry, key: fmt.Sprintf("document/form/fail/%d", d.form.tries), err: d.form.failed}
+		case d.stage == docForm:
+			return autoPlan{act: actEnter, key: "document/form"}
+		case d.stage == docOutcome:
+			return autoPlan{act: actEnter, key: "document/outcome"}
 		}
 		return autoPlan{act: actEnter, key: "document/captured"}
 	case ScreenLiveness:

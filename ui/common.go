@@ -43,6 +43,10 @@ type LocalDocument struct {
 	Fields map[string]string
 	// Warnings are quality or check-digit problems in plain words.
 	Warnings []string
+	// MRZ is the machine-readable zone's outline in the photo's
+	// coordinates (ocr.Reading.Quad), nil when the reader did not locate
+	// it. The document photo's size check needs it.
+	MRZ *[4]image.Point
 }
 
 // DocumentReader reads the document photo locally (quality checks, MRZ,

@@ -11,34 +11,43 @@ import (
 // OCR read the same image, each field is compared with it
 // (flow.CompareDocument) in one list: "=" where both agree, "≠" with the
 // service's value next to the local one, and the fields only one reader
-// has; a summary line counts the disagreements. At most max field lines
-// are shown, the known fields first; the rest are counted.
-func (m documentModel) localFieldLines(max int) string {
+// has; a summary line counts the disagreements. At most maxLines lines
+// are shown, the known fields first; the rest are counted. The name column
+// is as wide as the longest name (at most 16); a disagreement too wide for
+// width puts the service's value on a line of its own.
+func (m documentModel) localFieldLines(maxLines, width int) string {
 	c, s := m.c, m.c.styles
-	var service map[string]any
-	if m.ocr != nil {
-		service = m.ocr.Data
+	cmp := flow.CompareDocument(m.local.Fields, m.serviceFields())
+	nameW := 0
+	for _, f := range cmp {
+		nameW = min(16, max(nameW, len([]rune(f.Field))))
 	}
 	var lines []string
 	differ := 0
-	for _, f := range flow.CompareDocument(m.local.Fields, service) {
+	for _, f := range cmp {
+		name := fmt.Sprintf("%-*s", nameW, truncate(f.Field, nameW))
 		switch f.Agreement {
 		case flow.ServiceOnly:
-			lines = append(lines, s.Muted.Render(fmt.Sprintf("  %-16s %s  (%s)", truncate(f.Field, 16),
+			lines = append(lines, s.Muted.Render(fmt.Sprintf("  %s %s  (%s)", name,
 				truncate(f.Service, 24), strings.TrimSuffix(c.t("doc.cmp.service"), ":"))))
 		case flow.Disagree:
 			differ++
-			lines = append(lines, s.Warning.Render(fmt.Sprintf("≠ %-16s %s  %s %s", truncate(f.Field, 16),
-				truncate(f.Local, 24), c.t("doc.cmp.service"), truncate(f.Service, 24))))
+			local := fmt.Sprintf("≠ %s %s", name, truncate(f.Local, 24))
+			service := c.t("doc.cmp.service") + " " + truncate(f.Service, 24)
+			if len([]rune(local))+2+len([]rune(service)) > width {
+				lines = append(lines, s.Warning.Render(local), s.Warning.Render(strings.Repeat(" ", nameW+3)+service))
+				continue
+			}
+			lines = append(lines, s.Warning.Render(local+"  "+service))
 		case flow.Agree:
-			lines = append(lines, fmt.Sprintf("= %-16s %s", truncate(f.Field, 16), truncate(f.Local, 30)))
+			lines = append(lines, fmt.Sprintf("= %s %s", name, truncate(f.Local, 30)))
 		default:
-			lines = append(lines, fmt.Sprintf("  %-16s %s", truncate(f.Field, 16), truncate(f.Local, 30)))
+			lines = append(lines, fmt.Sprintf("  %s %s", name, truncate(f.Local, 30)))
 		}
 	}
 	var b strings.Builder
-	b.WriteString(fitLines(c, lines, max))
-	if m.ocr != nil && len(m.ocr.Data) > 0 {
+	b.WriteString(fitLines(c, lines, maxLines))
+	if len(m.serviceFields()) > 0 {
 		if differ > 0 {
 			b.WriteString(s.Warning.Render(c.t("doc.cmp.differ", differ)) + "\n")
 		} else {

@@ -33,7 +33,7 @@ func TestLocalFieldLines(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := &common{width: 80, height: 24, styles: DefaultStyles(), tr: tr}
 			m := documentModel{c: c, local: local, ocr: tc.ocr}
-			got := m.localFieldLines(20)
+			got := m.localFieldLines(20, 80)
 			for _, w := range tc.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("lines lack %q:\n%s", w, got)

@@ -11,9 +11,11 @@ import (
 )
 
 // DocumentQualityFunc judges a document photo (a camera frame or a loaded
-// file): sharpness, glare, exposure. Installed in Options.DocumentQuality;
-// nil turns the checks and the camera's auto-capture off.
-type DocumentQualityFunc func(img image.Image) (quality.Report, error)
+// file): sharpness, glare, exposure, and the document's size in the frame
+// when mrz, the machine-readable zone's outline in img's coordinates, is
+// known (nil when not). Installed in Options.DocumentQuality; nil turns
+// the checks and the camera's auto-capture off.
+type DocumentQualityFunc func(img image.Image, mrz *[4]image.Point) (quality.Report, error)
 
 // docQuality is the document screen's quality state: the live camera
 // frames' checks and steadiness (for auto-capture) and the captured
@@ -24,6 +26,8 @@ type docQuality struct {
 	live    *quality.Report
 	photo   *quality.Report
 	photoID int
+	// photoThumb is the captured photo (documentModel.thumbID) judged.
+	photoThumb int
 }
 
 // liveQualityMsg carries a live frame's checks and whether the picture has
@@ -48,15 +52,15 @@ type photoQualityMsg struct {
 // never shared.
 func judgeLiveFrame(id int, judge DocumentQualityFunc, steady *quality.Steady, img image.Image, at time.Time) tea.Cmd {
 	return func() tea.Msg {
-		rep, err := judge(img)
+		rep, err := judge(img, nil)
 		return liveQualityMsg{id: id, img: img, rep: rep, err: err, steady: steady.Add(img, at)}
 	}
 }
 
-// judgePhoto checks the captured photo.
-func judgePhoto(id int, judge DocumentQualityFunc, img image.Image) tea.Cmd {
+// judgePhoto checks the captured photo, with the MRZ's outline when known.
+func judgePhoto(id int, judge DocumentQualityFunc, img image.Image, mrz *[4]image.Point) tea.Cmd {
 	return func() tea.Msg {
-		rep, err := judge(img)
+		rep, err := judge(img, mrz)
 		return photoQualityMsg{id: id, rep: rep, err: err}
 	}
 }
@@ -106,13 +110,19 @@ func (m documentModel) judgeFrame() (documentModel, tea.Cmd) {
 	return m, judgeLiveFrame(m.srcID, judge, m.q.steady, m.frame.Image, at)
 }
 
-// judgeCaptured starts judging the captured photo.
-func (m documentModel) judgeCaptured(img image.Image) (documentModel, tea.Cmd) {
-	m.q.photo, m.q.photoID = nil, m.thumbID
-	if m.c.opts.DocumentQuality == nil {
+// judgeCaptured starts judging the captured photo: at once without the
+// MRZ's outline (mrz nil), and again once the local reading locates the
+// MRZ, which adds the size check. Only the newest judgement is kept.
+func (m documentModel) judgeCaptured(mrz *[4]image.Point) (documentModel, tea.Cmd) {
+	judge := m.c.opts.DocumentQuality
+	if judge == nil || m.img == nil || (mrz == nil && m.q.photoID != 0 && m.q.photoThumb == m.thumbID) {
 		return m, nil
 	}
-	return m, judgePhoto(m.thumbID, m.c.opts.DocumentQuality, img)
+	if mrz == nil {
+		m.q.photo = nil
+	}
+	m.q.photoID, m.q.photoThumb = m.c.nextID(), m.thumbID
+	return m, judgePhoto(m.q.photoID, judge, m.img, mrz)
 }
 
 // updateQuality handles the quality messages; handled is false for others.

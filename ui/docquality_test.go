@@ -31,7 +31,7 @@ func TestQualityKeysTranslated(t *testing.T) {
 // fixedJudge reports the given failed checks for every picture and counts
 // its calls.
 func fixedJudge(calls *atomic.Int64, failed ...quality.Check) DocumentQualityFunc {
-	return func(image.Image) (quality.Report, error) {
+	return func(image.Image, *[4]image.Point) (quality.Report, error) {
 		calls.Add(1)
 		return quality.Report{Failed: failed}, nil
 	}

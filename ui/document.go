@@ -37,19 +37,38 @@ type documentModel struct {
 	hasFrm  bool
 
 	// captured document
-	have      bool
-	thumbID   int
-	thumb     string
-	busy      string // what is running, "" when idle
-	ocr       *api.RecognizeResponse
-	ocrErr    error
-	local     *LocalDocument
-	localErr  error
-	checked   bool
-	fail      *failure
-	checkNote string
-	q         docQuality
+	have     bool
+	img      image.Image // the captured photo, judged again once the MRZ is located
+	thumbID  int         // the captured photo's: its readings and check carry it
+	thumb    string
+	busy     string // what is running, "" when idle
+	ocr      *api.RecognizeResponse
+	ocrErr   error
+	local    *LocalDocument
+	localErr error
+	fail     *failure
+	q        docQuality
+
+	// after the capture: the readings, the check's form, its outcome
+	stage   docStage
+	form    *checkForm
+	sent    api.CheckRequest
+	outcome flow.CheckOutcome
 }
+
+// docStage is where the document screen is once the photo is captured.
+// The form and the outcome are part of step 3, so the step indicator
+// stays on the document; the screen's title names the part.
+type docStage int
+
+const (
+	// docRead shows the photo, its quality and the readings compared.
+	docRead docStage = iota
+	// docForm is the check's fields to confirm or correct.
+	docForm
+	// docOutcome is what the service answered to the check.
+	docOutcome
+)
 
 // documentSetMsg: the document image is held by the session.
 type documentSetMsg struct {
@@ -57,20 +76,27 @@ type documentSetMsg struct {
 	err error
 }
 
-// recognizedMsg carries the service's OCR of the document.
+// recognizedMsg carries the service's OCR of the photo id.
 type recognizedMsg struct {
+	id  int
 	res *api.RecognizeResponse
 	err error
 }
 
-// localReadMsg carries the local reader's result.
+// localReadMsg carries the local reader's result for the photo id.
 type localReadMsg struct {
+	id  int
 	res LocalDocument
 	err error
 }
 
-// checkedMsg carries the result of the document check.
-type checkedMsg struct{ err error }
+// checkedMsg carries the answer to the check of the photo id.
+type checkedMsg struct {
+	id  int
+	req api.CheckRequest
+	p   api.Params
+	err error
+}
 
 func newDocumentModel(c *common) documentModel {
 	ti := textinput.New()
@@ -141,55 +167,80 @@ func loadDocumentFile(ctx context.Context, s *flow.Session, path string) tea.Cmd
 	}
 }
 
-// recognizeDocument runs the service's OCR.
-func recognizeDocument(ctx context.Context, s *flow.Session) tea.Cmd {
+// recognizeDocument runs the service's OCR on photo id.
+func recognizeDocument(ctx context.Context, s *flow.Session, id int) tea.Cmd {
 	return func() tea.Msg {
 		res, err := s.Recognize(ctx)
-		return recognizedMsg{res: res, err: err}
+		return recognizedMsg{id: id, res: res, err: err}
 	}
 }
 
-// readDocumentLocally runs the local reader hook.
-func readDocumentLocally(ctx context.Context, r DocumentReader, img image.Image) tea.Cmd {
+// readDocumentLocally runs the local reader hook on photo id.
+func readDocumentLocally(ctx context.Context, r DocumentReader, id int, img image.Image) tea.Cmd {
 	return func() tea.Msg {
 		res, err := r.ReadDocument(ctx, img)
-		return localReadMsg{res: res, err: err}
+		return localReadMsg{id: id, res: res, err: err}
 	}
 }
 
-// checkDocument sends the fields read from the document.
-func checkDocument(ctx context.Context, s *flow.Session, req api.CheckRequest) tea.Cmd {
+// checkDocument sends the fields the operator confirmed for photo id.
+func checkDocument(ctx context.Context, s *flow.Session, id int, req api.CheckRequest) tea.Cmd {
 	return func() tea.Msg {
-		_, err := s.Check(ctx, req)
-		return checkedMsg{err: err}
+		p, err := s.Check(ctx, req)
+		return checkedMsg{id: id, req: req, p: p, err: err}
 	}
 }
 
-// checkRequest builds the check from what was read: the local reader's
-// fields first, the service's OCR for the rest. ok is false when the
-// required name and date of birth are not all known.
-func (m documentModel) checkRequest() (api.CheckRequest, bool) {
-	get := func(k string) string {
-		if m.local != nil {
-			if v := strings.TrimSpace(m.local.Fields[k]); v != "" {
-				return v
-			}
-		}
-		if m.ocr != nil {
-			if v, ok := m.ocr.Data[k].(string); ok {
-				return strings.TrimSpace(v)
-			}
-		}
-		return ""
+// localFields are the local reader's fields, nil without a reading.
+func (m documentModel) localFields() map[string]string {
+	if m.local == nil {
+		return nil
 	}
-	req := api.CheckRequest{
-		FirstName: get("firstName"), LastName: get("lastName"), DOB: get("dob"),
-		Patronymic: get("patronymic"), Number: get("number"), Seria: get("seria"),
-		DocumentNumber: get("document_number"), PassportDate: get("passport_date"),
-		Citizenship: get("citizenship"),
-	}
-	return req, req.FirstName != "" && req.LastName != "" && req.DOB != ""
+	return m.local.Fields
 }
+
+// serviceFields are the service's OCR fields, nil without a reading.
+func (m documentModel) serviceFields() map[string]any {
+	if m.ocr == nil {
+		return nil
+	}
+	return m.ocr.Data
+}
+
+// readAnything tells whether either reader found a field.
+func (m documentModel) readAnything() bool {
+	return len(flow.CompareDocument(m.localFields(), m.serviceFields())) > 0
+}
+
+// reading tells whether a reading of the photo is still to come.
+func (m documentModel) reading() bool {
+	return m.busy == "ocr" || m.c.opts.DocumentReader != nil && m.local == nil && m.localErr == nil
+}
+
+// openForm shows the check's form, built from the readings the first time
+// (and again after a new reading, unless the operator edited it).
+func (m documentModel) openForm() (documentModel, tea.Cmd) {
+	if m.form == nil {
+		_, country := m.sess.DocumentInfo()
+		m.form = newCheckForm(m.c, m.localFields(), m.serviceFields(), country)
+	}
+	m.stage = docForm
+	return m, m.form.fields[m.form.focus].input.Focus()
+}
+
+// sendCheck validates the form and sends the check.
+func (m documentModel) sendCheck() (documentModel, tea.Cmd) {
+	req, ok, cmd := m.form.validate(m.c)
+	if !ok {
+		return m, cmd
+	}
+	m.busy = "check"
+	return m, checkDocument(m.c.ctx, m.sess, m.thumbID, req)
+}
+
+// skipCheck goes on to liveness without the check: it is the service's
+// optional step (see ui/flow/doc.go).
+func skipCheck() tea.Msg { return documentDoneMsg{} }
 
 func (m documentModel) thumbSize() (int, int) {
 	return max(m.c.width/3, 16), max(m.c.bodyHeight()-6, 4)
@@ -239,15 +290,16 @@ func (m documentModel) Update(msg tea.Msg) (documentModel, tea.Cmd) {
 			m.fail = &failure{err: msg.err}
 			return m, nil
 		}
-		m.have, m.ocr, m.ocrErr, m.local, m.localErr, m.checked, m.checkNote = true, nil, nil, nil, nil, false, ""
+		m.have, m.img, m.ocr, m.ocrErr, m.local, m.localErr = true, msg.img, nil, nil, nil, nil
+		m.stage, m.form, m.sent, m.outcome = docRead, nil, api.CheckRequest{}, flow.CheckOutcome{}
 		m.thumbID = m.c.nextID()
 		cols, rows := m.thumbSize()
 		m.busy = "ocr"
-		cmds := []tea.Cmd{renderImage(m.thumbID, msg.img, cols, rows, m.c.mode), recognizeDocument(m.c.ctx, m.sess)}
+		cmds := []tea.Cmd{renderImage(m.thumbID, msg.img, cols, rows, m.c.mode), recognizeDocument(m.c.ctx, m.sess, m.thumbID)}
 		if m.c.opts.DocumentReader != nil {
-			cmds = append(cmds, readDocumentLocally(m.c.ctx, m.c.opts.DocumentReader, msg.img))
+			cmds = append(cmds, readDocumentLocally(m.c.ctx, m.c.opts.DocumentReader, m.thumbID, msg.img))
 		}
-		m, judge := m.judgeCaptured(msg.img)
+		m, judge := m.judgeCaptured(nil)
 		cmds = append(cmds, judge)
 		m, stop := m.stop()
 		return m, tea.Batch(append(cmds, stop)...)
@@ -257,26 +309,38 @@ func (m documentModel) Update(msg tea.Msg) (documentModel, tea.Cmd) {
 		}
 		return m, nil
 	case recognizedMsg:
+		if msg.id != m.thumbID || !m.have {
+			return m, nil
+		}
 		if m.busy == "ocr" {
 			m.busy = ""
 		}
 		m.ocr, m.ocrErr = msg.res, msg.err
+		m.dropUneditedForm()
 		return m, nil
 	case localReadMsg:
+		if msg.id != m.thumbID || !m.have {
+			return m, nil
+		}
 		if msg.err != nil {
 			m.localErr = msg.err
 			return m, nil
 		}
 		m.local = &msg.res
-		return m, nil
+		m.dropUneditedForm()
+		// the MRZ's outline tells how large the document is in the photo
+		return m.judgeCaptured(msg.res.MRZ)
 	case checkedMsg:
-		m.busy = ""
-		if msg.err != nil {
-			m.fail = &failure{err: msg.err, retryable: true}
+		if msg.id != m.thumbID || m.busy != "check" {
 			return m, nil
 		}
-		m.checked = true
-		return m, func() tea.Msg { return documentDoneMsg{} }
+		m.busy = ""
+		if msg.err != nil {
+			return m, m.form.refused(msg.err)
+		}
+		m.sent, m.outcome, m.stage = msg.req, flow.ParseCheckOutcome(msg.p.Steps), docOutcome
+		m.form.fields[m.form.focus].input.Blur()
+		return m, nil
 	case tea.KeyPressMsg:
 		if m.busy != "" && m.busy != "ocr" {
 			return m, nil
@@ -285,11 +349,6 @@ func (m documentModel) Update(msg tea.Msg) (documentModel, tea.Cmd) {
 			switch {
 			case key.Matches(msg, k.Enter) && m.fail.retryable:
 				m.fail = nil
-				if m.have {
-					req, _ := m.checkRequest()
-					m.busy = "check"
-					return m, checkDocument(m.c.ctx, m.sess, req)
-				}
 				return m.Init()
 			case key.Matches(msg, k.Back), key.Matches(msg, k.Enter):
 				m.fail = nil
@@ -335,7 +394,10 @@ func (m documentModel) Update(msg tea.Msg) (documentModel, tea.Cmd) {
 			return m, setDocumentImage(m.sess, m.frame.Image)
 		}
 	case tea.PasteMsg:
-		if m.fileMode {
+		if m.have && m.stage == docForm && m.busy == "" {
+			return m, m.form.update(k, msg)
+		}
+		if m.fileMode && !m.have {
 			var cmd tea.Cmd
 			m.path, cmd = m.path.Update(msg)
 			return m, cmd
@@ -344,32 +406,73 @@ func (m documentModel) Update(msg tea.Msg) (documentModel, tea.Cmd) {
 	return m, nil
 }
 
+// dropUneditedForm forgets a form the operator has not changed, so that
+// it is built again from the newest readings.
+func (m *documentModel) dropUneditedForm() {
+	if m.form != nil && !m.form.edited && m.stage == docRead {
+		m.form = nil
+	}
+}
+
+// updateCaptured handles the keys once the photo is captured.
 func (m documentModel) updateCaptured(msg tea.KeyPressMsg) (documentModel, tea.Cmd) {
 	k := m.c.keys
-	switch {
-	case key.Matches(msg, k.Retake), key.Matches(msg, k.Back):
-		m.have, m.thumb, m.ocr, m.ocrErr, m.local, m.busy = false, "", nil, nil, nil, ""
-		if m.fileMode {
-			return m, m.path.Focus()
-		}
-		return m.Init()
-	case key.Matches(msg, k.OCR):
-		m.busy = "ocr"
-		return m, recognizeDocument(m.c.ctx, m.sess)
-	case key.Matches(msg, k.Enter):
-		if m.busy == "ocr" {
+	switch m.stage {
+	case docForm:
+		switch {
+		case key.Matches(msg, k.Enter):
+			return m.sendCheck()
+		case key.Matches(msg, k.Back):
+			m.form.fields[m.form.focus].input.Blur()
+			m.stage = docRead
 			return m, nil
 		}
-		req, ok := m.checkRequest()
-		if !ok {
-			// Nothing to check with: the flow goes on, the check is the
-			// service's optional step (see ui/flow/doc.go).
-			return m, func() tea.Msg { return documentDoneMsg{} }
+		return m, m.form.update(k, msg)
+	case docOutcome:
+		switch {
+		case key.Matches(msg, k.Enter):
+			return m, skipCheck
+		case key.Matches(msg, k.Edit):
+			return m.openForm()
+		case key.Matches(msg, k.Back):
+			m.stage = docRead
+			return m, nil
+		case key.Matches(msg, k.Retake):
+			return m.retake()
 		}
-		m.busy = "check"
-		return m, checkDocument(m.c.ctx, m.sess, req)
+		return m, nil
+	}
+	switch {
+	case key.Matches(msg, k.Retake), key.Matches(msg, k.Back):
+		return m.retake()
+	case key.Matches(msg, k.OCR):
+		m.busy = "ocr"
+		return m, recognizeDocument(m.c.ctx, m.sess, m.thumbID)
+	case m.reading():
+		// the readings pre-fill the form: wait for them
+		return m, nil
+	case key.Matches(msg, k.Enter):
+		if !m.readAnything() && m.form == nil {
+			// Nothing to pre-fill: Enter goes on; e types the fields.
+			return m, skipCheck
+		}
+		return m.openForm()
+	case key.Matches(msg, k.Edit):
+		return m.openForm()
+	case key.Matches(msg, k.Skip):
+		return m, skipCheck
 	}
 	return m, nil
+}
+
+// retake drops the captured photo, its readings and the form.
+func (m documentModel) retake() (documentModel, tea.Cmd) {
+	m.have, m.img, m.thumb, m.ocr, m.ocrErr, m.local, m.localErr, m.busy = false, nil, "", nil, nil, nil, nil, ""
+	m.stage, m.form, m.sent, m.outcome = docRead, nil, api.CheckRequest{}, flow.CheckOutcome{}
+	if m.fileMode {
+		return m, m.path.Focus()
+	}
+	return m.Init()
 }
 
 func (m documentModel) help() bindings {
@@ -377,9 +480,22 @@ func (m documentModel) help() bindings {
 	enter := k.Enter
 	var short []key.Binding
 	switch {
+	case m.have && m.stage == docForm:
+		enter.SetHelp("enter", m.c.t("doc.key.send"))
+		tab := k.Tab
+		tab.SetHelp("tab", m.c.t("doc.key.next"))
+		short = []key.Binding{enter, tab, k.BackTab}
+	case m.have && m.stage == docOutcome:
+		enter.SetHelp("enter", m.c.t("doc.key.liveness"))
+		short = []key.Binding{enter, k.Edit, k.Retake}
+	case m.have && m.reading():
+		short = []key.Binding{k.Retake}
+	case m.have && !m.readAnything() && m.form == nil:
+		enter.SetHelp("enter", m.c.t("doc.key.liveness"))
+		short = []key.Binding{enter, k.Edit, k.Retake, k.OCR}
 	case m.have:
-		enter.SetHelp("enter", m.c.t("doc.key.continue"))
-		short = []key.Binding{enter, k.Retake, k.OCR}
+		enter.SetHelp("enter", m.c.t("doc.key.confirm"))
+		short = []key.Binding{enter, k.Skip, k.Retake, k.OCR}
 	case m.fileMode:
 		enter.SetHelp("enter", m.c.t("doc.key.load"))
 		short = []key.Binding{enter}
@@ -399,13 +515,30 @@ func (m documentModel) View() string {
 	c, s := m.c, m.c.styles
 	var b strings.Builder
 	docType, country := m.sess.DocumentInfo()
-	b.WriteString(s.Title.Render(c.t("doc.title")) + "  " + s.Muted.Render(c.name("doc.", docType)+" · "+strings.ToUpper(country)) + "\n\n")
+	b.WriteString(s.Title.Render(c.t("doc.title")) + "  " + s.Muted.Render(c.name("doc.", docType)+" · "+strings.ToUpper(country)))
+	switch {
+	case m.have && m.stage == docForm:
+		b.WriteString(s.Steps.Render(" › ") + s.StepNow.Render(c.t("doc.form.title")))
+	case m.have && m.stage == docOutcome:
+		b.WriteString(s.Steps.Render(" › ") + s.StepNow.Render(c.t("doc.outcome.title")))
+	}
+	b.WriteString("\n\n")
 	if m.fail != nil {
 		b.WriteString(errorView(c, m.fail, c.width-4))
 		return b.String()
 	}
 	if m.have {
-		b.WriteString(m.capturedView())
+		switch m.stage {
+		case docForm:
+			b.WriteString(m.form.view(c, c.width-2))
+			if m.busy == "check" {
+				b.WriteString("\n" + s.Muted.Render(c.t("doc.checking")) + "\n")
+			}
+		case docOutcome:
+			b.WriteString(m.outcomeView())
+		default:
+			b.WriteString(m.capturedView())
+		}
 		return b.String()
 	}
 	if m.fileMode {
@@ -434,6 +567,12 @@ func (m documentModel) View() string {
 // the summary and the next step (which wraps on a narrow terminal).
 func (m documentModel) fieldLines() int {
 	return max(m.c.bodyHeight()-15, 3)
+}
+
+// infoWidth is the width of the captured view's column right of the photo.
+func (m documentModel) infoWidth() int {
+	cols, _ := m.thumbSize()
+	return max(m.c.width-cols-6, 20)
 }
 
 func (m documentModel) capturedView() string {
@@ -466,7 +605,7 @@ func (m documentModel) capturedView() string {
 	}
 	if m.local != nil {
 		info.WriteString(s.Label.Render(c.t("doc.local")) + " " + s.Value.Render(fmt.Sprintf("%.2f", m.local.Confidence)) + "\n")
-		info.WriteString(m.localFieldLines(m.fieldLines()))
+		info.WriteString(m.localFieldLines(m.fieldLines(), m.infoWidth()))
 		for _, w := range m.local.Warnings {
 			if m.ocr != nil && slices.Contains(m.ocr.Warnings, w) {
 				continue // said once, above
@@ -477,19 +616,69 @@ func (m documentModel) capturedView() string {
 		reason, _ := explain(c, m.localErr)
 		info.WriteString(s.Warning.Render(c.t("doc.local.failed", reason)) + "\n")
 	}
-	if m.busy == "" {
-		if _, ok := m.checkRequest(); ok {
-			info.WriteString("\n" + c.t("doc.next.check") + "\n")
-		} else {
-			info.WriteString("\n" + c.t("doc.next.nocheck") + "\n")
-		}
-	} else if m.busy == "check" {
-		info.WriteString("\n" + s.Muted.Render(c.t("doc.checking")) + "\n")
+	switch {
+	case m.reading():
+	case m.form != nil && m.form.edited:
+		info.WriteString("\n" + c.t("doc.next.edited") + "\n")
+	case m.readAnything():
+		info.WriteString("\n" + c.t("doc.next.check") + "\n")
+	default:
+		info.WriteString("\n" + c.t("doc.next.nocheck") + "\n")
 	}
 	thumb := m.thumb
 	if thumb == "" {
 		thumb = s.Muted.Render(c.t("busy"))
 	}
-	cols, _ := m.thumbSize()
-	return joinColumns(thumb, lipgloss.NewStyle().Width(max(m.c.width-cols-6, 20)).Render(info.String()), 2)
+	return joinColumns(thumb, lipgloss.NewStyle().Width(m.infoWidth()).Render(info.String()), 2)
+}
+
+// outcomeView draws the check's answer: match, mismatch with the fields
+// named, recorded, or no outcome at all; then the fields sent, the
+// mismatched ones marked.
+func (m documentModel) outcomeView() string {
+	c, s := m.c, m.c.styles
+	wrap := lipgloss.NewStyle().Width(c.width - 2)
+	var b strings.Builder
+	switch m.outcome.Status {
+	case flow.CheckMatch:
+		b.WriteString(s.OK.Render("✓ "+c.t("doc.outcome.match")) + "\n")
+	case flow.CheckMismatch:
+		// the form's order, then names the form does not know
+		var names []string
+		for _, f := range flow.CheckFields() {
+			if slices.Contains(m.outcome.Mismatch, f.Name) {
+				names = append(names, fieldLabel(c, f.Name))
+			}
+		}
+		for _, n := range m.outcome.Mismatch {
+			if _, known := flow.LookupCheckField(n); !known {
+				names = append(names, n)
+			}
+		}
+		line := c.t("doc.outcome.mismatch")
+		if len(names) > 0 {
+			line += ": " + strings.Join(names, ", ")
+		}
+		b.WriteString(wrap.Render(s.Warning.Render("≠ "+line)) + "\n")
+		b.WriteString(wrap.Render(c.t("doc.outcome.mismatch.next")) + "\n")
+	case flow.CheckRecorded:
+		b.WriteString(wrap.Render(s.Value.Render("• "+c.t("doc.outcome.recorded"))) + "\n")
+	default:
+		b.WriteString(wrap.Render(s.Value.Render("• "+c.t("doc.outcome.none"))) + "\n")
+	}
+	b.WriteString("\n" + s.Label.Render(c.t("doc.outcome.sent")) + "\n")
+	for _, f := range flow.CheckFields() {
+		v := f.Value(m.sent)
+		if v == "" {
+			continue
+		}
+		line := fmt.Sprintf("%-18s %s", truncate(fieldLabel(c, f.Name), 18), truncate(v, max(c.width-26, 10)))
+		if slices.Contains(m.outcome.Mismatch, f.Name) {
+			b.WriteString(s.Warning.Render("≠ "+line) + "\n")
+			continue
+		}
+		b.WriteString("  " + line + "\n")
+	}
+	b.WriteString("\n" + wrap.Render(c.t("doc.outcome.next")) + "\n")
+	return b.String()
 }

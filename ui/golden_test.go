@@ -28,13 +28,46 @@ func captureDocument(t *testing.T, m Model) Model {
 	m = toDocument(t, m)
 	return send(t, m, keyPress("enter"), when(func(m Model) bool {
 		d := m.document
-		return d.have && d.busy == "" && d.thumb != "" && (d.ocr != nil || d.ocrErr != nil)
+		return d.have && d.busy == "" && d.thumb != "" && !d.reading() && (d.ocr != nil || d.ocrErr != nil)
 	}))
 }
 
+// toForm opens the check's form on the captured document.
+func toForm(t *testing.T, m Model) Model {
+	t.Helper()
+	return openForm(t, captureDocument(t, m))
+}
+
+// openForm presses Enter on the captured view for the form.
+func openForm(t *testing.T, m Model) Model {
+	t.Helper()
+	return send(t, m, keyPress("enter"), when(func(m Model) bool { return m.document.stage == docForm }))
+}
+
+// sendForm presses Enter on the form and waits for the answer (or the
+// form's refusal).
+func sendForm(t *testing.T, m Model) Model {
+	t.Helper()
+	return send(t, m, keyPress("enter"), when(func(m Model) bool {
+		d := m.document
+		return d.busy == "" && (d.stage == docOutcome || d.form.blocked() || d.form.failed != nil)
+	}))
+}
+
+// toOutcome sends the form as read and waits for the check's outcome.
+func toOutcome(t *testing.T, m Model) Model {
+	t.Helper()
+	return sendForm(t, toForm(t, m))
+}
+
+// toLiveness sends the check as read (Enter on the photo, the form and
+// the outcome) or, with nothing read, skips it (Enter on the photo).
 func toLiveness(t *testing.T, m Model) Model {
 	t.Helper()
 	m = captureDocument(t, m)
+	if m.document.readAnything() {
+		m = sendForm(t, openForm(t, m))
+	}
 	return send(t, m, keyPress("enter"), when(func(m Model) bool {
 		return m.screen == ScreenLiveness && !m.liveness.starting && m.liveness.limited && (m.liveness.view != "" || m.liveness.fail != nil)
 	}))
@@ -83,6 +116,10 @@ func toSubmitFailure(t *testing.T, m Model) Model {
 	return send(t, m, keyPress("enter"), when(func(m Model) bool { return m.screen == ScreenSubmit && m.submit.fail != nil }))
 }
 
+// withLocalReader installs the fake local reader, whose reading differs
+// from the fake service's in lastName and dob.
+func withLocalReader(_ *fakeService, o *Options) { o.DocumentReader = fakeDocumentReader{} }
+
 func TestGolden(t *testing.T) {
 	validation := &api.Error{Status: 422, Message: "The given data was invalid.", Endpoint: "POST /webapi/kyc/user/{uuid}/liveness/verify",
 		Fields: map[string][]string{"frames.0.image": {"The frames.0.image field must be an image."}, "country": {"The country field is required."}}}
@@ -121,10 +158,27 @@ func TestGolden(t *testing.T) {
 		}, build: toSession},
 		{name: "document_camera", build: toDocument},
 		{name: "document_captured", build: captureDocument},
-		{name: "document_check_error", setup: func(s *fakeService, _ *Options) { s.setFail("check", validation) }, build: func(t *testing.T, m Model) Model {
-			m = captureDocument(t, m)
-			return send(t, m, keyPress("enter"), when(func(m Model) bool { return m.document.fail != nil }))
+		{name: "document_compared", setup: withLocalReader, build: captureDocument},
+		{name: "document_form", setup: withLocalReader, build: toForm},
+		{name: "document_form_invalid", build: func(t *testing.T, m Model) Model {
+			m = toForm(t, m)
+			f := m.document.form
+			f.fields[f.index("firstName")].input.SetValue("")
+			f.fields[f.index("dob")].input.SetValue("31.02.1990")
+			return sendForm(t, m)
 		}},
+		{name: "document_check_error", setup: func(s *fakeService, _ *Options) {
+			s.setFail("check", &api.Error{Status: 422, Message: "The given data was invalid.", Endpoint: "POST /webapi/kyc/user/{uuid}/check",
+				Fields: map[string][]string{"dob": {"The dob field must be a valid date."}, "document_type": {"The selected document type is invalid."}}})
+		}, build: toOutcome},
+		{name: "document_check_network_error", setup: func(s *fakeService, _ *Options) {
+			s.setFail("check", &api.TransportError{Endpoint: "POST /webapi/kyc/user/{uuid}/check", Err: fmt.Errorf("connection refused")})
+		}, build: toOutcome},
+		{name: "document_outcome_match", setup: func(s *fakeService, _ *Options) { s.checkSteps = `{"check":{"status":"match"}}` }, build: toOutcome},
+		{name: "document_outcome_mismatch", setup: func(s *fakeService, _ *Options) {
+			s.checkSteps = `{"check":{"status":"mismatch","mismatch":["lastName","dob"]}}`
+		}, build: toOutcome},
+		{name: "document_outcome_none", build: toOutcome},
 		{name: "liveness", build: toLiveness},
 		{name: "liveness_unmirrored", build: func(t *testing.T, m Model) Model {
 			m = toLiveness(t, m)

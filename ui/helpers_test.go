@@ -39,6 +39,8 @@ type fakeService struct {
 	restrict  api.Restrictions
 	// hold makes Upload wait until its context ends.
 	hold bool
+	// checkSteps are the steps the check answers with.
+	checkSteps string
 }
 
 func newFakeService() *fakeService {
@@ -134,7 +136,13 @@ func (f *fakeService) CheckDocument(context.Context, string, api.CheckRequest) (
 	if err := f.call("check"); err != nil {
 		return nil, err
 	}
-	return f.params(), nil
+	p := f.params()
+	f.mu.Lock()
+	if f.checkSteps != "" {
+		p.Steps = json.RawMessage(f.checkSteps)
+	}
+	f.mu.Unlock()
+	return p, nil
 }
 
 func (f *fakeService) RecognizeDocument(context.Context, string, api.RecognizeRequest) (*api.RecognizeResponse, error) {
@@ -388,6 +396,10 @@ func keyPress(s string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 	case "tab":
 		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
 	case "up":
 		return tea.KeyPressMsg{Code: tea.KeyUp}
 	case "down":

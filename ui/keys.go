@@ -19,7 +19,10 @@ type KeyMap struct {
 	Left    key.Binding
 	Right   key.Binding
 	Tab     key.Binding
+	BackTab key.Binding
 	Retake  key.Binding
+	Edit    key.Binding
+	Skip    key.Binding
 	Mirror  key.Binding
 	View    key.Binding
 	Restart key.Binding
@@ -45,7 +48,10 @@ func DefaultKeyMap(tr *i18n.Catalog) KeyMap {
 		Left:    b("←", "key.left", "left"),
 		Right:   b("→", "key.right", "right"),
 		Tab:     b("tab", "key.tab", "tab"),
+		BackTab: b("shift+tab", "key.backtab", "shift+tab"),
 		Retake:  b("r", "key.retake", "r", "ctrl+r"),
+		Edit:    b("e", "key.edit", "e"),
+		Skip:    b("s", "key.skip", "s"),
 		Mirror:  b("m", "key.mirror", "m", "ctrl+t"),
 		View:    b("v", "key.view", "v", "ctrl+v"),
 		Restart: b("ctrl+x", "key.restart", "ctrl+x"),

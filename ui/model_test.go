@@ -229,6 +229,11 @@ func TestDocumentScreen(t *testing.T) {
 		if !m.sess.HasDocument() || m.document.ocr == nil {
 			t.Fatal("no document or OCR")
 		}
+		m = send(t, m, keyPress("enter"), when(func(m Model) bool { return m.document.stage == docForm }))
+		if slices.Contains(svc.called(), "check") {
+			t.Fatal("check sent before the operator confirmed the fields")
+		}
+		m = sendForm(t, m)
 		m = send(t, m, keyPress("enter"), when(func(m Model) bool { return m.screen == ScreenLiveness }))
 		if !slices.Contains(svc.called(), "check") {
 			t.Errorf("no check: %v", svc.called())
@@ -652,7 +657,7 @@ func (panickingAnalyzer) Analyze(context.Context, image.Image) (flow.Analysis, e
 
 func TestCrashScreen(t *testing.T) {
 	o := fakeOptions(newFakeService())
-	m := captureDocument(t, newModel(t, o, 80, 24))
+	m := toOutcome(t, newModel(t, o, 80, 24))
 	m.c.opts.Analyzer = panickingAnalyzer{}
 	m = send(t, m, keyPress("enter"), when(func(m Model) bool { return m.screen == ScreenLiveness && m.crashed }))
 	v := plain(m)
@@ -783,12 +788,17 @@ func TestDocumentLocalReader(t *testing.T) {
 		return m.document.local != nil && m.document.ocrErr != nil && m.document.busy == ""
 	}))
 	v := plain(m)
-	for _, want := range []string{"0.96", "MARIA", "1990-01-02", "the document has expired", "sends the fields"} {
+	for _, want := range []string{"0.96", "MARIA", "1990-01-02", "the document has expired", "opens the fields read"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view lacks %q:\n%s", want, v)
 		}
 	}
 	// the check goes with the local reader's fields even without the OCR
+	m = send(t, m, keyPress("enter"), when(func(m Model) bool { return m.document.stage == docForm }))
+	if got := m.document.form.values()["lastName"]; got != "MARIA" {
+		t.Errorf("lastName pre-filled with %q", got)
+	}
+	m = sendForm(t, m)
 	m = send(t, m, keyPress("enter"), when(func(m Model) bool { return m.screen == ScreenLiveness }))
 	if !slices.Contains(svc.called(), "check") {
 		t.Errorf("no check: %v", svc.called())

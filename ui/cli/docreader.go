@@ -13,7 +13,8 @@ import (
 
 // mrzDocumentReader is the local MRZ reader as the TUI's document reader:
 // the fields the check needs come from the machine-readable zone, with
-// its check digits, warnings and uncertain characters.
+// its check digits, warnings and uncertain characters, and the zone's
+// outline, which tells the photo check how large the document is.
 type mrzDocumentReader struct {
 	r *ocr.Reader
 }
@@ -47,7 +48,8 @@ func (m *mrzDocumentReader) ReadDocument(ctx context.Context, img image.Image) (
 			fields[k] = v
 		}
 	}
-	out := ui.LocalDocument{Confidence: rd.Confidence, Fields: fields}
+	quad := rd.Quad
+	out := ui.LocalDocument{Confidence: rd.Confidence, Fields: fields, MRZ: &quad}
 	if !rd.Result.Valid {
 		out.Warnings = append(out.Warnings, "MRZ check digits do not hold: compare the fields with the document")
 	}

@@ -170,10 +170,12 @@ func qualityThresholds(q config.DocumentQuality) quality.Thresholds {
 }
 
 // documentQuality is the TUI's document photo check with thresholds t.
-// The MRZ's position is not known yet when a photo is judged, so the
-// document area is the picture's centre and the size check is skipped.
+// With the MRZ's outline (the local reader's) the glare is measured on the
+// data page and the document's size in the frame is checked; without it
+// (a live camera frame, no reading yet) the document area is the
+// picture's centre and the size check is skipped.
 func documentQuality(t quality.Thresholds) ui.DocumentQualityFunc {
-	return func(img image.Image) (quality.Report, error) { return quality.Assess(img, nil, t) }
+	return func(img image.Image, mrz *[4]image.Point) (quality.Report, error) { return quality.Assess(img, mrz, t) }
 }
 
 // needTerminal refuses to draw a full-screen interface into a pipe.

@@ -99,7 +99,7 @@ func CompareDocument(local map[string]string, service map[string]any) []FieldCom
 			c.Agreement = ServiceOnly
 		case c.Service == "":
 			c.Agreement = LocalOnly
-		case sameDocumentValue(c.Local, c.Service):
+		case SameDocumentValue(c.Local, c.Service):
 			c.Agreement = Agree
 		default:
 			c.Agreement = Disagree
@@ -112,8 +112,11 @@ func CompareDocument(local map[string]string, service map[string]any) []FieldCom
 	return out
 }
 
-// sameDocumentValue compares two values of one field.
-func sameDocumentValue(a, b string) bool {
+// SameDocumentValue tells whether two readings of one document field are
+// the same value: names and codes case-insensitively with runs of space
+// collapsed (the MRZ filler '<' taken as a space), dates by value in the
+// forms YYYY-MM-DD, DD.MM.YYYY and RFC 3339.
+func SameDocumentValue(a, b string) bool {
 	if ta, ok := parseDocumentDate(a); ok {
 		if tb, ok := parseDocumentDate(b); ok {
 			return ta.Equal(tb)
