@@ -291,9 +291,10 @@ func (m Model) autoPlan() autoPlan {
 			return autoPlan{act: actWait, key: "document/camera"}
 		case !d.have:
 			return autoPlan{act: actEnter, key: "document/capture"}
-		case d.reading():
-			// the readings are part of what the operator sees, and they
-			// pre-fill the check's form
+		case d.reading() || d.q.photoPending:
+			// the readings and the photo's checks (the size check comes
+			// with the MRZ's outline) are part of what the operator sees,
+			// and the readings pre-fill the check's form
 			return autoPlan{act: actWait, key: "document/reading"}
 		case d.stage == docForm && d.form.blocked():
 			return autoPlan{act: actStuck, key: "document/form/refused",

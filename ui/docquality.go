@@ -28,6 +28,8 @@ type docQuality struct {
 	photoID int
 	// photoThumb is the captured photo (documentModel.thumbID) judged.
 	photoThumb int
+	// photoPending is set while the captured photo is being judged.
+	photoPending bool
 }
 
 // liveQualityMsg carries a live frame's checks and whether the picture has
@@ -121,7 +123,7 @@ func (m documentModel) judgeCaptured(mrz *[4]image.Point) (documentModel, tea.Cm
 	if mrz == nil {
 		m.q.photo = nil
 	}
-	m.q.photoID, m.q.photoThumb = m.c.nextID(), m.thumbID
+	m.q.photoID, m.q.photoThumb, m.q.photoPending = m.c.nextID(), m.thumbID, true
 	return m, judgePhoto(m.q.photoID, judge, m.img, mrz)
 }
 
@@ -144,7 +146,11 @@ func (m documentModel) updateQuality(msg tea.Msg) (_ documentModel, _ tea.Cmd, h
 		}
 		return m, nil, true
 	case photoQualityMsg:
-		if msg.id == m.q.photoID && msg.err == nil {
+		if msg.id != m.q.photoID {
+			return m, nil, true
+		}
+		m.q.photoPending = false
+		if msg.err == nil {
 			m.q.photo = &msg.rep
 		}
 		return m, nil, true

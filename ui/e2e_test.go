@@ -78,7 +78,7 @@ func TestTmuxDemoAuto(t *testing.T) {
 	var s string
 	for time.Now().Before(deadline) {
 		s = tm("capture-pane", "-p", "-t", "kyc")
-		for _, w := range []string{"Session", "photo page", "Challenges", "Combined score", "kycterm-exited-"} {
+		for _, w := range []string{"Session", "photo page", "Confirm the fields", "the fields match the document", "Challenges", "Combined score", "kycterm-exited-"} {
 			if strings.Contains(s, w) && (len(seen) == 0 || seen[len(seen)-1] != w) {
 				seen = append(seen, w)
 			}
@@ -93,6 +93,10 @@ func TestTmuxDemoAuto(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(seen, ","), "Combined score") {
 		t.Errorf("the result screen was never shown: %q", seen)
+	}
+	// the document check's form and outcome were walked with Enter
+	if !strings.Contains(strings.Join(seen, ","), "Confirm the fields,the fields match the document,Challenges") {
+		t.Errorf("the check's form and outcome were not shown in turn: %q", seen)
 	}
 	// after the TUI, the result stays printed on the terminal
 	if !strings.Contains(s, "PASSED") || !strings.Contains(s, "livenessScore") {
@@ -169,7 +173,13 @@ func runTmuxDemo(t *testing.T, tmux, bin, dir string, w, h int) {
 	enter()
 	waitFor("document", "", "photo page", "▀")
 	enter()
-	waitFor("document captured", "", "Document captured", "to liveness")
+	waitFor("document captured", "", "Document captured", "opens the fields read")
+	enter()
+	// the check's form, pre-filled from the MRZ; Enter sends it
+	waitFor("check form", "", "Confirm the fields", "ERIKSSON", "1974-08-12")
+	enter()
+	// the sandbox compares the fields with the passport's MRZ
+	waitFor("check outcome", "", "the fields match the document", "Fields sent")
 	enter()
 	s = waitFor("liveness", "", "Challenges", "frames", "mirror")
 	if !strings.Contains(s, "of 3") {
