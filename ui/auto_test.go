@@ -46,9 +46,22 @@ func TestAutoWalksToResult(t *testing.T) {
 			svc.verify = tt.verify
 			o := fakeOptions(svc)
 			o.Now = nil
-			final, screens, _ := runAuto(t, o, AutoOptions{Pause: 5 * time.Millisecond, Linger: 5 * time.Millisecond})
+			final, screens, views := runAuto(t, o, AutoOptions{Pause: 5 * time.Millisecond, Linger: 5 * time.Millisecond})
 			if err := final.Err(); err != nil {
 				t.Fatalf("walk stopped: %v (screens %v)", err, screens)
+			}
+			// on the document: the photo, the check's form, its outcome
+			var doc []string
+			for i, s := range screens {
+				if s == ScreenDocument {
+					doc = append(doc, views[i])
+				}
+			}
+			walked := strings.Join(doc, "\n")
+			for _, want := range []string{"Document captured", "Confirm the fields", "recorded the check"} {
+				if !strings.Contains(walked, want) {
+					t.Errorf("the walk never pressed Enter on %q", want)
+				}
 			}
 			res := final.Result()
 			if res == nil || res.Passed != tt.verify.Passed || res.Score != tt.verify.Score {

@@ -4,8 +4,14 @@
 //  1. Open     a verification by UUID or invitation link (or QR code, or
 //     from the list / a new one with an API key)
 //  2. Session  its state and restrictions; document type and country
-//  3. Document photographed with the camera or loaded from a file, read
-//     by the service's OCR (and a local reader when installed), checked
+//  3. Document photographed with the camera or loaded from a file, judged
+//     (sharpness, glare, exposure, and its size once the MRZ is located),
+//     read by the service's OCR (and a local MRZ reader when installed)
+//     and the readings compared; then, still step 3, the check's fields
+//     confirmed or corrected in a form (≠ where the readings differ,
+//     validated before sending) and the service's outcome shown (match,
+//     mismatch with the fields named, recorded); the check is optional
+//     and can be skipped
 //  4. Liveness each server challenge with a large instruction, the live
 //     preview and its frames captured (Enter/Space, or automatically when
 //     the face analysis says the challenge is done)

@@ -19,8 +19,10 @@ import (
 )
 
 // documentModel is screen 3: photograph the document with the camera (or
-// load a file), show it, read it (the service's OCR and the local reader)
-// and send the check.
+// load a file), show it, read it (the service's OCR and the local reader),
+// let the operator confirm the check's fields in a form, send the check
+// and show its outcome. Enter walks it: capture, open the form, send,
+// go on to liveness.
 type documentModel struct {
 	c    *common
 	sess *flow.Session

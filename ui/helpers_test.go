@@ -42,6 +42,10 @@ type fakeService struct {
 	hold bool
 	// checkSteps are the steps the check answers with.
 	checkSteps string
+	// checks are the check requests received.
+	checks []api.CheckRequest
+	// ocrData, when set, replaces the OCR's fields.
+	ocrData map[string]any
 }
 
 func newFakeService() *fakeService {
@@ -72,6 +76,13 @@ func (f *fakeService) setFail(name string, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.fail[name] = err
+}
+
+// checked returns the check requests received.
+func (f *fakeService) checked() []api.CheckRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]api.CheckRequest(nil), f.checks...)
 }
 
 func (f *fakeService) called() []string {
@@ -133,12 +144,13 @@ func (f *fakeService) Upload(ctx context.Context, _ string, _ api.UploadRequest,
 	return nil
 }
 
-func (f *fakeService) CheckDocument(context.Context, string, api.CheckRequest) (*api.Params, error) {
+func (f *fakeService) CheckDocument(_ context.Context, _ string, req api.CheckRequest) (*api.Params, error) {
 	if err := f.call("check"); err != nil {
 		return nil, err
 	}
 	p := f.params()
 	f.mu.Lock()
+	f.checks = append(f.checks, req)
 	if f.checkSteps != "" {
 		p.Steps = json.RawMessage(f.checkSteps)
 	}
@@ -150,8 +162,13 @@ func (f *fakeService) RecognizeDocument(context.Context, string, api.RecognizeRe
 	if err := f.call("recognize"); err != nil {
 		return nil, err
 	}
-	return &api.RecognizeResponse{Success: true, Confidence: 0.91,
-		Data:     map[string]any{"firstName": "ANNA", "lastName": "IVANOVA", "dob": "1990-04-12"},
+	data := map[string]any{"firstName": "ANNA", "lastName": "IVANOVA", "dob": "1990-04-12"}
+	f.mu.Lock()
+	if f.ocrData != nil {
+		data = f.ocrData
+	}
+	f.mu.Unlock()
+	return &api.RecognizeResponse{Success: true, Confidence: 0.91, Data: data,
 		Warnings: []string{"glare on the photo page"}}, nil
 }
 

@@ -130,6 +130,8 @@ func (m Model) reset() (Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.document, cmd = m.document.stop()
 	cmds = append(cmds, cmd)
+	// the photo, the readings and the check's fields go with the customer
+	m.document = newDocumentModel(m.c)
 	m.liveness, cmd = m.liveness.stop()
 	cmds = append(cmds, cmd)
 	m.liveness.attempt = 0
