@@ -361,6 +361,70 @@ func TestRepairAlternatives(t *testing.T) {
 	}
 }
 
+// TestRepairNoCompensation: when a check digit is wrong (misprinted, or
+// misread with no runner-up), the composite that covers it fails too. A
+// runner-up elsewhere in the composite's span that makes the composite
+// hold again only compensates the error, confirming nothing: it must not
+// be taken. Here the expiry check digit reads 4 for 9 and the optional
+// data 2 offers Y for T, which moves the composite by the same 5.
+func TestRepairNoCompensation(t *testing.T) {
+	line1 := "I<UTOD231458907<<<<<<<<<<<<<<<"
+	line2 := []byte("7408122F1204159UTOT8<<<<<<<<<0")
+	line2[29] = checkDigitBytes([]byte(line1[5:30]), line2[0:7], line2[8:15], line2[18:29])
+	good := []string{line1, string(line2), "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"}
+	if r := mustParse(t, good, Options{NoRepair: true}); !r.Valid {
+		t.Fatalf("the test MRZ is not valid: %+v", r.Checks)
+	}
+	bad := slices.Clone(good)
+	bad[1] = bad[1][:14] + "4" + bad[1][15:]
+	alts := []Alternative{{Line: 1, Col: 18, Char: 'Y', Cost: 0.1}}
+	r := mustParse(t, bad, Options{Alternatives: alts})
+	if len(r.Repairs) != 0 || r.Valid {
+		t.Errorf("valid %v, repairs %+v: want the two failing checks and no repair", r.Valid, r.Repairs)
+	}
+	// The right runner-up for the check digit is still taken.
+	alts = append(alts, Alternative{Line: 1, Col: 14, Char: '9', Cost: 0.2})
+	r = mustParse(t, bad, Options{Alternatives: alts})
+	if want := []Repair{{2, 15, "4", "9", FieldExpiryDate, SourceOCR}}; !r.Valid || !slices.Equal(r.Repairs, want) {
+		t.Errorf("valid %v, repairs %+v, want %+v", r.Valid, r.Repairs, want)
+	}
+}
+
+// TestRepairNeedsMoreChecksThanChanges: with the expiry check digit
+// misread (2 for 9), some pair of changes to the expiry date makes both
+// its check digit and the composite hold — two changes "confirmed" by two
+// check digits, which a search over many pairs finds by chance. Such a
+// pair is offered as runner-ups and must not be taken.
+func TestRepairNeedsMoreChecksThanChanges(t *testing.T) {
+	bad := []string{specimenTD3[0], specimenTD3[1][:27] + "2" + specimenTD3[1][28:]}
+	var decoys []Alternative
+	line := []byte(bad[1])
+	for i := 21; i < 27 && decoys == nil; i++ {
+		for j := i + 1; j < 27 && decoys == nil; j++ {
+			for a := byte('0'); a <= '9' && decoys == nil; a++ {
+				for b := byte('0'); b <= '9' && decoys == nil; b++ {
+					if a == bad[1][i] || b == bad[1][j] {
+						continue
+					}
+					line[i], line[j] = a, b
+					r := mustParse(t, []string{bad[0], string(line)}, Options{NoRepair: true})
+					if r.Valid {
+						decoys = []Alternative{{Line: 1, Col: i, Char: a, Cost: 0.05}, {Line: 1, Col: j, Char: b, Cost: 0.05}}
+					}
+					line[i], line[j] = bad[1][i], bad[1][j]
+				}
+			}
+		}
+	}
+	if decoys == nil {
+		t.Fatal("no pair of expiry digits mends both check digits")
+	}
+	r := mustParse(t, bad, Options{Alternatives: decoys})
+	if len(r.Repairs) != 0 || r.Valid {
+		t.Errorf("valid %v, repairs %+v: a pair confirmed by two check digits was taken", r.Valid, r.Repairs)
+	}
+}
+
 func TestRepairCodesWithAlternatives(t *testing.T) {
 	lines := []string{specimenTD3[0], strings.Replace(specimenTD3[1], "UTO", "WTQ", 1)}
 	alts := []Alternative{

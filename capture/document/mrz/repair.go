@@ -209,8 +209,13 @@ func repair(l *layout, lines [][]byte) []Repair {
 // repairAlternatives tries OCR alternatives at positions covered by
 // failing check digits. It keeps the cheapest set of at most
 // maxAltChanges changes that leaves the fewest check digits failing, and
-// only when every check digit covering a changed position then holds —
-// so a change is always confirmed by at least one check digit.
+// only when every check digit covering a changed position then holds,
+// none of them only by compensating another that still fails, and the
+// set mends more check digits than it changes characters. A search over
+// many combinations finds some that satisfy a check digit by chance (one
+// in ten each): k changes confirmed by only k check digits — two digits
+// of an expiry date fixing its check and the composite — are as likely
+// chance as a repair.
 func repairAlternatives(l *layout, lines [][]byte, alts []Alternative) []Repair {
 	specs := l.checkSpecs(lines)
 	failing := func() int {
@@ -257,6 +262,27 @@ func repairAlternatives(l *layout, lines [][]byte, alts []Alternative) []Repair 
 	if len(cands) > maxAltCandidates {
 		cands = cands[:maxAltCandidates]
 	}
+	// A check that holds while it covers a character of a check still
+	// failing (the composite over a wrong expiry check digit) holds only
+	// because the change compensates that error: it confirms nothing.
+	compensates := func(cs checkSpec) bool {
+		for _, o := range specs {
+			if _, ok := o.holds(lines); ok {
+				continue
+			}
+			if cs.covers(o.digit) {
+				return true
+			}
+			for _, s := range o.spans {
+				for c := s.Start; c < s.End; c++ {
+					if cs.covers(pos{s.Line, c}) {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
 	confirmed := func(set []int) bool {
 		for _, k := range set {
 			p := pos{cands[k].Line, cands[k].Col}
@@ -264,7 +290,7 @@ func repairAlternatives(l *layout, lines [][]byte, alts []Alternative) []Repair 
 				if !cs.covers(p) {
 					continue
 				}
-				if _, ok := cs.holds(lines); !ok {
+				if _, ok := cs.holds(lines); !ok || compensates(cs) {
 					return false
 				}
 			}
@@ -277,7 +303,7 @@ func repairAlternatives(l *layout, lines [][]byte, alts []Alternative) []Repair 
 	var walk func(start int, cost float64)
 	walk = func(start int, cost float64) {
 		if len(set) > 0 {
-			if f := failing(); (f < bestFail || (f == bestFail && best != nil && cost < bestCost)) && confirmed(set) {
+			if f := failing(); (f < bestFail || (f == bestFail && best != nil && cost < bestCost)) && base-f > len(set) && confirmed(set) {
 				bestFail, bestCost, best = f, cost, append([]int(nil), set...)
 			}
 		}

@@ -82,3 +82,35 @@ func BenchmarkReadNoMRZ720p(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadCheckFails300DPI reads a TD3 page (camera preset) whose
+// expiry check digit is printed wrong: no reading is valid, so the reader
+// tries every fallback (smoothed detection, full resolution, the page
+// turned 180°) and the repair search before answering — the slowest case
+// with a document in view.
+func BenchmarkReadCheckFails300DPI(b *testing.B) {
+	rr, err := synth.NewRenderer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	rd, err := NewReader()
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	d, _ := synth.Preset("camera", rng)
+	lines := synth.SpecimenTD3()
+	lines[1] = lines[1][:27] + "8" + lines[1][28:]
+	img, err := rr.Render(lines, synth.Options{Degradation: d}, rng)
+	if err != nil {
+		b.Fatal(err)
+	}
+	today := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	b.ResetTimer()
+	for b.Loop() {
+		got, err := rd.Read(img, Options{Today: today})
+		if err != nil || got.Result.Valid || got.Result.Repaired[1] != lines[1] {
+			b.Fatalf("read: %v %+v", err, got.Result)
+		}
+	}
+}

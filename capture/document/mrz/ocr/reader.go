@@ -62,6 +62,9 @@ type Reading struct {
 	// Rotation is how far (degrees clockwise: 0, 90, 180, 270) the image
 	// was turned to read the MRZ: 180 for a document lying upside down.
 	Rotation int
+
+	// ncc is the mean correlation of the characters read, before repairs.
+	ncc float64
 }
 
 // Uncertain is a character the reader is unsure of.
@@ -160,7 +163,7 @@ func (r *Reader) Read(img image.Image, opt Options) (*Reading, error) {
 		if best == nil || better(rd, best) {
 			best = rd
 		}
-		if best.Result.Valid {
+		if sure(best) {
 			break
 		}
 	}
@@ -208,8 +211,29 @@ func unrotate(p image.Point, q, w, h int) image.Point {
 	return p
 }
 
-// better prefers more check digits holding, then higher confidence.
+// nccMargin is the difference in mean correlation from which one reading
+// of an MRZ beats another whatever their check digits say. Measured on
+// synthetic pages (camera and harsh presets, 150 and 300 dpi): the right
+// cells read at 0.84–0.98, while the same lines read as the wrong layout
+// (36 cells for 44) read at 0.40–0.57 and turned 180° at 0.69–0.81 — and
+// about one such misreading in ten still comes out with every check
+// digit holding once repaired with runner-up characters, which is why
+// check digits alone cannot choose.
+const nccMargin = 0.1
+
+// sureNCC is the mean correlation from which a valid reading ends the
+// search for others (above every misreading measured, 0.81).
+const sureNCC = 0.85
+
+// sure reports whether rd is valid and read well enough to stop looking.
+func sure(rd *Reading) bool { return rd.Result.Valid && rd.ncc >= sureNCC }
+
+// better prefers a much higher mean correlation, then more check digits
+// holding, then higher confidence.
 func better(a, b *Reading) bool {
+	if d := a.ncc - b.ncc; d > nccMargin || d < -nccMargin {
+		return d > 0
+	}
 	oa, ob := okChecks(a.Result), okChecks(b.Result)
 	if oa != ob {
 		return oa > ob
@@ -240,7 +264,7 @@ func (r *Reader) readGray(g *grayImg, opt Options) (*Reading, error) {
 		level++
 	}
 	best, err := r.readLevel(pyr, level, opt)
-	if level > 0 && (err != nil || !best.Result.Valid) {
+	if level > 0 && (err != nil || !sure(best)) {
 		if full, ferr := r.readLevel(pyr, 0, opt); ferr == nil && (err != nil || better(full, best)) {
 			return full, nil
 		}
@@ -253,7 +277,7 @@ func (r *Reader) readGray(g *grayImg, opt Options) (*Reading, error) {
 // smoothed copy of the level.
 func (r *Reader) readLevel(pyr pyramid, level int, opt Options) (*Reading, error) {
 	best, err := r.detectAndRead(pyr, pyr[level], level, opt)
-	if err == nil && best.Result.Valid {
+	if err == nil && sure(best) {
 		return best, nil
 	}
 	// Noise breaks characters into specks the chains skip: detect again
@@ -314,7 +338,7 @@ func (r *Reader) detectAndRead(pyr pyramid, det *grayImg, level int, opt Options
 			if best == nil || better(rd, best) {
 				best = rd
 			}
-			if best.Result.Valid {
+			if sure(best) {
 				return best, nil
 			}
 		}
@@ -404,7 +428,7 @@ func (r *Reader) readCandidate(pyr pyramid, c mrzCandidate, n int, ds float64, o
 	if len(res.Checks) > 0 {
 		conf *= float64(okChecks(res)) / float64(len(res.Checks))
 	}
-	return &Reading{Result: res, Confidence: conf, Quad: quad, Uncertain: uncertain(res, charScores)}, nil
+	return &Reading{Result: res, Confidence: conf, Quad: quad, Uncertain: uncertain(res, charScores), ncc: mean}, nil
 }
 
 // allowedBy restricts classification to the characters a position's

@@ -18,7 +18,8 @@ import (
 )
 
 // pagesFlag sets how many pages per degradation TestAccuracy renders. The
-// default keeps `go test` quick; docs/mrz.md quotes a run with -mrz.pages=200.
+// default keeps `go test` quick; docs/mrz.md quotes runs with -mrz.pages=300
+// (300 dpi) and 100 (200 and 150 dpi, the harsh preset).
 var (
 	pagesFlag  = flag.Int("mrz.pages", 1, "pages per degradation in TestAccuracy")
 	dpiFlag    = flag.String("mrz.dpi", "300", "comma-separated resolutions TestAccuracy renders at")
