@@ -19,7 +19,6 @@ import (
 	"github.com/kycterm/kycterm/api/sandbox"
 	"github.com/kycterm/kycterm/assets"
 	"github.com/kycterm/kycterm/capture"
-	"github.com/kycterm/kycterm/capture/document/mrz/ocr"
 	"github.com/kycterm/kycterm/ui/flow"
 )
 
@@ -309,32 +308,6 @@ func sandboxOptionsWith(t *testing.T, reader sandbox.DocumentReader) Options {
 		Demo:          true,
 		FrameInterval: 10 * time.Millisecond,
 	}
-}
-
-// mrzSandboxReader is the local MRZ reader as the sandbox's document
-// reader, so that its recognize-document answers with the photo's MRZ
-// fields and its check compares the posted fields with them.
-type mrzSandboxReader struct{ r *ocr.Reader }
-
-func newMRZSandboxReader(t *testing.T) mrzSandboxReader {
-	t.Helper()
-	r, err := ocr.NewReader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mrzSandboxReader{r: r}
-}
-
-func (m mrzSandboxReader) ReadDocument(_ context.Context, img image.Image, _, _ string) (sandbox.DocumentResult, error) {
-	rd, err := m.r.Read(img, ocr.Options{AnyOrientation: true})
-	if err != nil {
-		return sandbox.DocumentResult{Data: map[string]any{}}, nil
-	}
-	data := map[string]any{}
-	for k, v := range rd.Result.Fields() {
-		data[k] = v
-	}
-	return sandbox.DocumentResult{Confidence: rd.Confidence, Data: data}, nil
 }
 
 // runners holds, for each model (keyed by its shared *common), the

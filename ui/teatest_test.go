@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/kycterm/kycterm/api/sandbox/mrzreader"
 	"github.com/kycterm/kycterm/ui/flow"
 )
 
@@ -60,7 +61,11 @@ func (p *programOutput) retype(v string) {
 // shown with the field named; e brings the form back, the name is put
 // right and sent again, and the check matches.
 func TestProgramDocumentCheck(t *testing.T) {
-	o := sandboxOptionsWith(t, newMRZSandboxReader(t))
+	reader, err := mrzreader.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := sandboxOptionsWith(t, reader)
 	m, err := New(o)
 	if err != nil {
 		t.Fatal(err)
