@@ -307,7 +307,9 @@ func repairAlternatives(l *layout, lines [][]byte, alts []Alternative) []Repair 
 				bestFail, bestCost, best = f, cost, append([]int(nil), set...)
 			}
 		}
-		if len(set) == maxAltChanges {
+		// A set of k changes is kept only when it mends at least k+1 of
+		// the base failing check digits: larger sets cannot qualify.
+		if len(set) == maxAltChanges || len(set)+1 >= base {
 			return
 		}
 		for k := start; k < len(cands); k++ {
