@@ -199,7 +199,7 @@ func Default() Config {
 // defaultDocumentQuality are the thresholds capture/document/quality
 // measured on the demo specimen and degraded copies of it.
 func defaultDocumentQuality() DocumentQuality {
-	return DocumentQuality{MinSharpness: 150, MaxGlarePermille: 20, MinLuma: 70, MaxLuma: 225, MinWidthPercent: 40}
+	return DocumentQuality{MinSharpness: 200, MaxGlarePermille: 20, MinLuma: 70, MaxLuma: 225, MinWidthPercent: 40}
 }
 
 // Origin says where the value of key (a dotted path such as "camera.device")

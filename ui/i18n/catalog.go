@@ -94,7 +94,7 @@ func english() map[string]string {
 		"doc.quality.ok":            "Photo quality is good",
 		"doc.quality.blur":          "Blurred: hold still and let the camera focus",
 		"doc.quality.glare":         "Glare: tilt the passport to remove the glare",
-		"doc.quality.dark":          "Too dark: more light, please",
+		"doc.quality.dark":          "Too dark: turn on more light or move the passport out of the shadow",
 		"doc.quality.bright":        "Too bright: move out of direct light",
 		"doc.quality.small":         "Too small: bring the passport closer to the camera",
 		"doc.next.check":            "Enter opens the fields read, to confirm or correct them and send the check; s skips the check.",
@@ -346,7 +346,7 @@ func russian() map[string]string {
 		"doc.quality.ok":            "Качество снимка хорошее",
 		"doc.quality.blur":          "Нерезко: держите неподвижно, дайте камере сфокусироваться",
 		"doc.quality.glare":         "Блик: наклоните паспорт, чтобы убрать блик",
-		"doc.quality.dark":          "Темно: нужно больше света",
+		"doc.quality.dark":          "Темно: включите свет или уберите паспорт из тени",
 		"doc.quality.bright":        "Слишком светло: уберите паспорт от прямого света",
 		"doc.quality.small":         "Мелко: поднесите паспорт ближе к камере",
 		"doc.next.check":            "Enter откроет распознанные поля: сверьте или исправьте их и отправьте на проверку; s — без проверки.",
@@ -425,7 +425,7 @@ func russian() map[string]string {
 
 		"guide.no_face": "Лица не видно", "guide.more_than_one_face": "В кадре должно быть одно лицо",
 		"guide.too_far": "Подойдите ближе", "guide.too_close": "Отодвиньтесь немного",
-		"guide.off_centre": "Поместите лицо в овал", "guide.too_dark": "Темно: нужно больше света",
+		"guide.off_centre": "Поместите лицо в овал", "guide.too_dark": "Темно: включите свет или уберите паспорт из тени",
 		"guide.too_bright": "Слишком светло", "guide.blurry": "Не двигайтесь (размыто)",
 		"guide.eyes_closed": "Откройте глаза",
 

@@ -73,7 +73,7 @@ type Thresholds struct {
 // DefaultThresholds are limits measured on the demo passport specimen and
 // degraded copies of it (see the package tests).
 func DefaultThresholds() Thresholds {
-	return Thresholds{MinSharpness: 150, MaxGlare: 0.02, MinLuma: 70, MaxLuma: 225, MinDocWidth: 0.4}
+	return Thresholds{MinSharpness: 200, MaxGlare: 0.02, MinLuma: 70, MaxLuma: 225, MinDocWidth: 0.4}
 }
 
 // Validate reports thresholds out of range.
