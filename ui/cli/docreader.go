@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"slices"
 	"strings"
 
 	"github.com/kycterm/kycterm/capture/document/mrz/ocr"
@@ -37,31 +36,17 @@ func (m *mrzDocumentReader) ReadDocument(ctx context.Context, img image.Image) (
 	if err != nil {
 		return ui.LocalDocument{}, fmt.Errorf("read the MRZ: %w", err)
 	}
-	req := rd.Result.CheckRequest()
-	fields := map[string]string{}
-	for k, v := range map[string]string{
-		"firstName": req.FirstName, "lastName": req.LastName, "dob": req.DOB,
-		"patronymic": req.Patronymic, "document_number": req.DocumentNumber,
-		"citizenship": req.Citizenship, "country": req.Country,
-	} {
-		if v != "" {
-			fields[k] = v
-		}
-	}
+	fields := rd.Result.Fields()
+	// the session screen chose the document type
+	delete(fields, "document_type")
 	quad := rd.Quad
 	out := ui.LocalDocument{Confidence: rd.Confidence, Fields: fields, MRZ: &quad}
 	if !rd.Result.Valid {
 		out.Warnings = append(out.Warnings, "MRZ check digits do not hold: compare the fields with the document")
 	}
-	if len(rd.Result.Repairs) > 0 {
+	if fields := rd.Result.RepairedFields(); len(fields) > 0 {
 		// Characters changed so that the check digits hold: a misread, or
 		// a document whose MRZ does not add up; the operator compares.
-		var fields []string
-		for _, r := range rd.Result.Repairs {
-			if !slices.Contains(fields, r.Field) {
-				fields = append(fields, r.Field)
-			}
-		}
 		out.Warnings = append(out.Warnings, fmt.Sprintf("MRZ corrected: check digits failed; compare %s with the document", strings.Join(fields, ", ")))
 	}
 	for _, w := range rd.Result.Warnings {

@@ -12,7 +12,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"strings"
 
 	"github.com/kycterm/kycterm/api/sandbox"
 	"github.com/kycterm/kycterm/capture/document/mrz"
@@ -79,13 +78,8 @@ func Result(r *mrz.Result) sandbox.DocumentResult {
 		conf = float64(ok) / float64(len(r.Checks))
 	}
 	warnings := r.Problems()
-	seen := map[string]bool{}
-	for _, rp := range r.Repairs {
-		if !seen[rp.Field] {
-			seen[rp.Field] = true
-			warnings = append(warnings, fmt.Sprintf("the %s was corrected so that its check digit holds",
-				strings.ReplaceAll(rp.Field, "_", " ")))
-		}
+	for _, f := range r.RepairedFields() {
+		warnings = append(warnings, fmt.Sprintf("the %s was corrected so that its check digit holds", f))
 	}
 	return sandbox.DocumentResult{Confidence: conf, Data: data, Warnings: warnings}
 }

@@ -2,6 +2,7 @@ package mrz
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kycterm/kycterm/api"
@@ -70,6 +71,20 @@ func (r *Result) Fields() map[string]string {
 	} {
 		if v != "" {
 			out[k] = v
+		}
+	}
+	return out
+}
+
+// RepairedFields lists, once each and in the order of Repairs, the fields
+// in which Parse changed a character, with spaces for underscores ("birth
+// date"): what the operator should compare with the document.
+func (r *Result) RepairedFields() []string {
+	var out []string
+	for _, rp := range r.Repairs {
+		f := strings.ReplaceAll(rp.Field, "_", " ")
+		if !slices.Contains(out, f) {
+			out = append(out, f)
 		}
 	}
 	return out
