@@ -10,6 +10,7 @@ import (
 
 	"github.com/kycterm/kycterm/api"
 	"github.com/kycterm/kycterm/api/sandbox"
+	"github.com/kycterm/kycterm/api/sandbox/mrzreader"
 )
 
 // sandboxFlags are the flags of `kycterm sandbox`.
@@ -92,7 +93,7 @@ func runSandbox(cmd *cobra.Command, app *App, o sandboxFlags) error {
 	if err != nil {
 		return err
 	}
-	dr, err := newSandboxDocumentReader()
+	dr, err := mrzreader.New()
 	if err != nil {
 		return err
 	}
