@@ -74,6 +74,24 @@ func TestDocumentQuality(t *testing.T) {
 			t.Errorf("captured view lacks the glare advice:\n%s", v)
 		}
 	})
+	t.Run("a judgement of the photo retaken is dropped", func(t *testing.T) {
+		var calls atomic.Int64
+		o := fakeOptions(newFakeService())
+		o.DocumentQuality = fixedJudge(&calls, quality.CheckGlare)
+		m := toDocument(t, newModel(t, o, 100, 30))
+		m = send(t, m, keyPress("enter"), when(func(m Model) bool {
+			return m.document.have && m.document.q.photo != nil
+		}))
+		old := m.document.q.photoID
+		m = send(t, m, keyPress("r"), when(func(m Model) bool { return !m.document.have }))
+		if m.document.q.photoID != 0 {
+			t.Errorf("retake kept the photo's judgement id %d", m.document.q.photoID)
+		}
+		m = send(t, m, photoQualityMsg{id: old, rep: quality.Report{Failed: []quality.Check{quality.CheckGlare}}}, nil)
+		if m.document.q.photo != nil {
+			t.Error("the retaken photo's judgement was kept")
+		}
+	})
 	t.Run("without the hook nothing is judged", func(t *testing.T) {
 		m := captureDocument(t, newModel(t, fakeOptions(newFakeService()), 100, 30))
 		if m.document.q.photo != nil || m.document.q.live != nil {

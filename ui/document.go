@@ -471,7 +471,7 @@ func (m documentModel) updateCaptured(msg tea.KeyPressMsg) (documentModel, tea.C
 func (m documentModel) retake() (documentModel, tea.Cmd) {
 	m.have, m.img, m.thumb, m.ocr, m.ocrErr, m.local, m.localErr, m.busy = false, nil, "", nil, nil, nil, nil, ""
 	m.stage, m.form, m.sent, m.outcome = docRead, nil, api.CheckRequest{}, flow.CheckOutcome{}
-	m.q.photo, m.q.photoPending = nil, false
+	m.q.photo, m.q.photoPending, m.q.photoID = nil, false, 0
 	if m.fileMode {
 		return m, m.path.Focus()
 	}
