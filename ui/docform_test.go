@@ -248,6 +248,32 @@ func TestCheckForm(t *testing.T) {
 			t.Error("retake kept the photo or the form")
 		}
 	})
+	t.Run("during a reading s skips and e opens the form, filled when the reading lands", func(t *testing.T) {
+		m := captureDocument(t, newModel(t, fakeOptions(newFakeService()), 80, 24))
+		m.document.busy, m.document.ocr, m.document.form = "ocr", nil, nil
+		if v := plain(m); !strings.Contains(v, "e edit") || !strings.Contains(v, "s skip") {
+			t.Errorf("help during a reading lacks e and s:\n%s", v)
+		}
+		d, cmd := m.document.updateCaptured(keyPress("s"))
+		if cmd == nil {
+			t.Fatal("s during a reading did nothing")
+		}
+		if _, ok := cmd().(documentDoneMsg); !ok || d.stage != docRead {
+			t.Errorf("s during a reading: stage %d", d.stage)
+		}
+		m = send(t, m, keyPress("e"), nil)
+		if m.document.stage != docForm {
+			t.Fatalf("e during a reading went to stage %d", m.document.stage)
+		}
+		m = send(t, m, keyPress("tab"), nil)
+		m = send(t, m, recognizedMsg{id: m.document.thumbID, res: &api.RecognizeResponse{Data: map[string]any{"firstName": "ANNA"}}}, nil)
+		if got := m.document.form.values()["firstName"]; got != "ANNA" {
+			t.Errorf("the form opened during the reading has firstName %q", got)
+		}
+		if focused(m) != "firstName" {
+			t.Errorf("focus moved to %s", focused(m))
+		}
+	})
 	t.Run("an answer for an earlier photo is dropped", func(t *testing.T) {
 		m := toForm(t, newModel(t, fakeOptions(newFakeService()), 80, 24))
 		m = send(t, m, checkedMsg{id: m.document.thumbID - 1, p: api.Params{Steps: []byte(`{"check":"match"}`)}}, nil)

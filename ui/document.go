@@ -318,8 +318,7 @@ func (m documentModel) Update(msg tea.Msg) (documentModel, tea.Cmd) {
 			m.busy = ""
 		}
 		m.ocr, m.ocrErr = msg.res, msg.err
-		m.dropUneditedForm()
-		return m, nil
+		return m, m.refreshForm()
 	case localReadMsg:
 		if msg.id != m.thumbID || !m.have {
 			return m, nil
@@ -329,9 +328,10 @@ func (m documentModel) Update(msg tea.Msg) (documentModel, tea.Cmd) {
 			return m, nil
 		}
 		m.local = &msg.res
-		m.dropUneditedForm()
+		refresh := m.refreshForm()
 		// the MRZ's outline tells how large the document is in the photo
-		return m.judgeCaptured(msg.res.MRZ)
+		m, judge := m.judgeCaptured(msg.res.MRZ)
+		return m, tea.Batch(refresh, judge)
 	case checkedMsg:
 		if msg.id != m.thumbID || m.busy != "check" {
 			return m, nil
@@ -408,12 +408,24 @@ func (m documentModel) Update(msg tea.Msg) (documentModel, tea.Cmd) {
 	return m, nil
 }
 
-// dropUneditedForm forgets a form the operator has not changed, so that
-// it is built again from the newest readings.
-func (m *documentModel) dropUneditedForm() {
-	if m.form != nil && !m.form.edited && m.stage == docRead {
-		m.form = nil
+// refreshForm builds a form the operator has not changed again from the
+// newest readings: on the photo it is dropped (built when opened), on the
+// form (opened with e during a reading) it is rebuilt in place, keeping
+// the focus.
+func (m *documentModel) refreshForm() tea.Cmd {
+	if m.form == nil || m.form.edited || m.busy == "check" {
+		return nil
 	}
+	switch m.stage {
+	case docRead:
+		m.form = nil
+	case docForm:
+		focus := m.form.focus
+		_, country := m.sess.DocumentInfo()
+		m.form = newCheckForm(m.c, m.localFields(), m.serviceFields(), country)
+		return m.form.move(min(focus, len(m.form.fields)-1))
+	}
+	return nil
 }
 
 // updateCaptured handles the keys once the photo is captured.
@@ -450,8 +462,13 @@ func (m documentModel) updateCaptured(msg tea.KeyPressMsg) (documentModel, tea.C
 	case key.Matches(msg, k.OCR):
 		m.busy = "ocr"
 		return m, recognizeDocument(m.c.ctx, m.sess, m.thumbID)
+	case key.Matches(msg, k.Skip):
+		return m, skipCheck
+	case key.Matches(msg, k.Edit):
+		// during a reading the form fills in when it lands (refreshForm)
+		return m.openForm()
 	case m.reading():
-		// the readings pre-fill the form: wait for them
+		// Enter confirms the readings: wait for them
 		return m, nil
 	case key.Matches(msg, k.Enter):
 		if !m.readAnything() && m.form == nil {
@@ -459,10 +476,6 @@ func (m documentModel) updateCaptured(msg tea.KeyPressMsg) (documentModel, tea.C
 			return m, skipCheck
 		}
 		return m.openForm()
-	case key.Matches(msg, k.Edit):
-		return m.openForm()
-	case key.Matches(msg, k.Skip):
-		return m, skipCheck
 	}
 	return m, nil
 }
@@ -492,7 +505,7 @@ func (m documentModel) help() bindings {
 		enter.SetHelp("enter", m.c.t("doc.key.liveness"))
 		short = []key.Binding{enter, k.Edit, k.Retake}
 	case m.have && m.reading():
-		short = []key.Binding{k.Retake}
+		short = []key.Binding{k.Edit, k.Skip, k.Retake}
 	case m.have && !m.readAnything() && m.form == nil:
 		enter.SetHelp("enter", m.c.t("doc.key.liveness"))
 		short = []key.Binding{enter, k.Edit, k.Retake, k.OCR}
