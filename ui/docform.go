@@ -3,6 +3,8 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -196,8 +198,8 @@ func (f *checkForm) refused(err error) tea.Cmd {
 	if errors.As(err, &apiErr) && len(apiErr.Fields) > 0 {
 		f.serviceRefused = true
 		first := -1
-		for _, line := range fieldErrors(err) {
-			name, msg, _ := strings.Cut(line, ": ")
+		for _, name := range slices.Sorted(maps.Keys(apiErr.Fields)) {
+			msg := strings.Join(apiErr.Fields[name], " ")
 			if i := f.index(name); i >= 0 {
 				f.fields[i].err = msg
 				if first < 0 || i < first {
@@ -205,7 +207,7 @@ func (f *checkForm) refused(err error) tea.Cmd {
 				}
 				continue
 			}
-			f.note = append(f.note, line)
+			f.note = append(f.note, name+": "+msg)
 		}
 		if first >= 0 {
 			return f.move(first - f.focus)

@@ -298,3 +298,29 @@ func TestAutoStopsAtRefusedFields(t *testing.T) {
 		t.Error("a check was sent without a first name")
 	}
 }
+
+// TestCheckFormRefused: the service's 422 is placed by its field names,
+// not by splitting its display lines (a name holding ": " is not a field).
+func TestCheckFormRefused(t *testing.T) {
+	tr, err := i18n.New("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &common{tr: tr, width: 80, styles: DefaultStyles()}
+	f := newCheckForm(c, nil, nil, "ru")
+	f.refused(&api.Error{Status: 422, Fields: map[string][]string{
+		"lastName: x": {"bad"}, "zz": {"a", "b"}, "firstName": {"m1", "m2"},
+	}})
+	if got := f.fields[f.index("lastName")].err; got != "" {
+		t.Errorf("lastName refused with %q", got)
+	}
+	if got := f.fields[f.index("firstName")].err; got != "m1 m2" {
+		t.Errorf("firstName's message %q", got)
+	}
+	if got := strings.Join(f.note, "|"); got != "lastName: x: bad|zz: a b" {
+		t.Errorf("notes %q", got)
+	}
+	if f.fields[f.focus].name != "firstName" || !f.serviceRefused {
+		t.Errorf("focus %s, serviceRefused %v", f.fields[f.focus].name, f.serviceRefused)
+	}
+}
