@@ -254,3 +254,10 @@ func cleanText(s string, max int) string {
 	}
 	return b.String()
 }
+
+// CleanText makes text from outside (the server, a document's OCR) safe to
+// show on a terminal: control and format characters (including bidi
+// overrides and zero-width spaces) are dropped or turned into spaces, runs
+// of whitespace collapse, invalid UTF-8 becomes U+FFFD, and the result is
+// cut at max runes with an ellipsis (max len(s) never cuts).
+func CleanText(s string, max int) string { return cleanText(s, max) }

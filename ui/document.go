@@ -608,7 +608,8 @@ func (m documentModel) capturedView() string {
 			keys := slices.Sorted(maps.Keys(m.ocr.Data))
 			lines := make([]string, len(keys))
 			for i, k := range keys {
-				lines[i] = fmt.Sprintf("  %-16s %s", truncate(k, 16), truncate(fmt.Sprint(m.ocr.Data[k]), 30))
+				v := fmt.Sprint(m.ocr.Data[k])
+				lines[i] = fmt.Sprintf("  %-16s %s", truncate(api.CleanText(k, len(k)), 16), truncate(api.CleanText(v, len(v)), 30))
 			}
 			info.WriteString(fitLines(c, lines, m.fieldLines()))
 			if len(keys) == 0 {
@@ -616,7 +617,7 @@ func (m documentModel) capturedView() string {
 			}
 		}
 		for _, w := range m.ocr.Warnings {
-			info.WriteString(s.Warning.Render("  ! "+truncate(w, 40)) + "\n")
+			info.WriteString(s.Warning.Render("  ! "+truncate(api.CleanText(w, len(w)), 40)) + "\n")
 		}
 	}
 	if m.local != nil {

@@ -25,7 +25,9 @@ var (
 	ErrFieldFuture = errors.New("date in the future")
 	// ErrFieldCode: a country or citizenship code of the wrong shape.
 	ErrFieldCode = errors.New("not a country code")
-	// ErrFieldControl: control characters (tabs, escapes, new lines).
+	// ErrFieldControl: control or format characters (tabs, escapes, new
+	// lines, bidi overrides, zero-width spaces) or line and paragraph
+	// separators.
 	ErrFieldControl = errors.New("control characters")
 	// ErrFieldTooLong: longer than the field's limit.
 	ErrFieldTooLong = errors.New("too long")
@@ -134,7 +136,7 @@ func BuildCheckRequest(fields map[string]string, now time.Time) (api.CheckReques
 // normalizeField validates one value.
 func normalizeField(f CheckField, v string, now time.Time) (string, error) {
 	v = strings.TrimSpace(v)
-	if strings.IndexFunc(v, unicode.IsControl) >= 0 || !utf8.ValidString(v) {
+	if strings.IndexFunc(v, notShown) >= 0 || !utf8.ValidString(v) {
 		return "", ErrFieldControl
 	}
 	if v == "" {
@@ -168,6 +170,13 @@ func normalizeField(f CheckField, v string, now time.Time) (string, error) {
 		return strings.ToLower(v), nil
 	}
 	return v, nil
+}
+
+// notShown tells whether r is a character that is not plain text: a
+// control or format character (bidi overrides, zero-width spaces) or a
+// line or paragraph separator.
+func notShown(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
 }
 
 func notASCIILetter(r rune) bool { return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') }

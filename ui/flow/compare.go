@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/kycterm/kycterm/api"
 )
 
 // Agreement is how one document field read locally (the MRZ) compares
@@ -44,7 +46,9 @@ func (a Agreement) String() string {
 type FieldComparison struct {
 	// Field is the key both readers use (firstName, dob, …).
 	Field string
-	// Local and Service are the values as read ("" when missing).
+	// Local and Service are the values as read ("" when missing), the
+	// service's cleaned for display (api.CleanText: no control or format
+	// characters, whitespace collapsed).
 	Local, Service string
 	// Agreement is the outcome.
 	Agreement Agreement
@@ -69,7 +73,9 @@ func documentFieldOrder(k string) int {
 // and codes compare case-insensitively with runs of space collapsed (and
 // the MRZ filler '<' taken as a space); dates compare by value in the
 // forms YYYY-MM-DD, DD.MM.YYYY and RFC 3339. Non-string service values
-// are compared as fmt.Sprint prints them.
+// are compared as fmt.Sprint prints them. The service's values are
+// cleaned for display first (api.CleanText), so a value of only control
+// or format characters counts as missing.
 func CompareDocument(local map[string]string, service map[string]any) []FieldComparison {
 	keys := map[string]bool{}
 	svc := map[string]string{}
@@ -81,7 +87,7 @@ func CompareDocument(local map[string]string, service map[string]any) []FieldCom
 		if !ok {
 			s = fmt.Sprint(v)
 		}
-		if s = strings.TrimSpace(s); s != "" {
+		if s = strings.TrimSpace(api.CleanText(s, len(s))); s != "" {
 			svc[k], keys[k] = s, true
 		}
 	}

@@ -50,3 +50,18 @@ func BenchmarkCompareDocument(b *testing.B) {
 		CompareDocument(local, svc)
 	}
 }
+
+// TestCompareDocumentCleansService: the service's OCR values are shown,
+// so control and format characters are dropped before comparing.
+func TestCompareDocumentCleansService(t *testing.T) {
+	got := CompareDocument(map[string]string{"lastName": "ERIKSSON"}, map[string]any{
+		"lastName": "ERIK\u202eSS\u200bON", "city": "\x1b[31mMoscow\u2028", "zz": "\u200b\u202e",
+	})
+	want := []FieldComparison{
+		{Field: "lastName", Local: "ERIKSSON", Service: "ERIKSSON", Agreement: Agree},
+		{Field: "city", Service: "[31mMoscow", Agreement: ServiceOnly},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}
