@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kycterm/kycterm/api"
+	"github.com/kycterm/kycterm/capture/document/mrz"
 )
 
 // Reasons a field of the document check is refused before it is sent;
@@ -42,7 +43,9 @@ const (
 	KindText FieldKind = iota
 	// KindDate is a past date, sent as YYYY-MM-DD.
 	KindDate
-	// KindCitizenship is a 2–3 letter code, sent in lower case.
+	// KindCitizenship is a 2–3 letter code, sent in lower case; an ISO
+	// 3166-1 alpha-3 code is sent as its alpha-2 (RUS as ru), ICAO's
+	// codes without one (UTO, XXA) and unknown ones as typed.
 	KindCitizenship
 	// KindCountry is a 2-letter ISO 3166 code, sent in lower case.
 	KindCountry
@@ -116,7 +119,8 @@ func (e *FieldError) Unwrap() error { return e.Err }
 
 // BuildCheckRequest validates the operator's fields (keyed by JSON name;
 // unknown keys are ignored) and returns the request to send, normalized:
-// values trimmed, dates as YYYY-MM-DD, codes in lower case. now is today
+// values trimmed, dates as YYYY-MM-DD, codes in lower case (a citizenship's
+// alpha-3 as alpha-2, see KindCitizenship). now is today
 // for the dates. Every refused field is listed, in display order; the
 // request is only meaningful when there are none.
 func BuildCheckRequest(fields map[string]string, now time.Time) (api.CheckRequest, []*FieldError) {
@@ -166,6 +170,10 @@ func normalizeField(f CheckField, v string, now time.Time) (string, error) {
 		}
 		if n := len(v); n < lo || n > f.MaxLen || strings.IndexFunc(v, notASCIILetter) >= 0 {
 			return "", ErrFieldCode
+		}
+		if len(v) == 3 {
+			// the MRZ gives alpha-2 and the service compares strings
+			return mrz.CountryAlpha2(strings.ToUpper(v)), nil
 		}
 		return strings.ToLower(v), nil
 	}
