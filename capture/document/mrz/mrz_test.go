@@ -425,6 +425,79 @@ func TestRepairNeedsMoreChecksThanChanges(t *testing.T) {
 	}
 }
 
+// TestRepairOneChangeWithoutComposite: visas (MRV-A, MRV-B) have no
+// composite check digit, so one misread character breaks exactly one
+// check digit; one OCR alternative confirmed by that field's own check
+// digit is taken there. Where a composite exists (TD3) a change must
+// still mend more check digits than it changes characters, and on visas
+// two changes confirmed by one check digit are still refused.
+func TestRepairOneChangeWithoutComposite(t *testing.T) {
+	specimenMRVB := []string{
+		"V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<",
+		"L8988901C4XXX4009078F9612109<<<<<<<<",
+	}
+	set := func(lines []string, line, col int, c byte) []string {
+		out := slices.Clone(lines)
+		b := []byte(out[line])
+		b[col] = c
+		out[line] = string(b)
+		return out
+	}
+	tests := []struct {
+		name   string
+		good   []string
+		bad    []string
+		alts   []Alternative
+		format Format
+		want   []Repair // nil: no repair, the MRZ stays invalid
+	}{
+		{"MRV-A document number", specimenMRVA, set(specimenMRVA, 1, 8, '0'),
+			[]Alternative{{Line: 1, Col: 8, Char: 'O', Cost: 0.05}, {Line: 1, Col: 8, Char: 'C', Cost: 0.1}},
+			MRVA, []Repair{{2, 9, "0", "C", FieldDocumentNumber, SourceOCR}}},
+		{"MRV-A check digit", specimenMRVA, set(specimenMRVA, 1, 9, '1'),
+			[]Alternative{{Line: 1, Col: 9, Char: '4', Cost: 0.2}},
+			MRVA, []Repair{{2, 10, "1", "4", FieldDocumentNumber, SourceOCR}}},
+		{"MRV-B birth date", specimenMRVB, set(specimenMRVB, 1, 16, '8'),
+			[]Alternative{{Line: 1, Col: 16, Char: '3', Cost: 0.05}, {Line: 1, Col: 16, Char: '9', Cost: 0.1}},
+			MRVB, []Repair{{2, 17, "8", "9", FieldBirthDate, SourceOCR}}},
+		{"MRV-B expiry date", specimenMRVB, set(specimenMRVB, 1, 23, '8'),
+			[]Alternative{{Line: 1, Col: 23, Char: '1', Cost: 0.1}},
+			MRVB, []Repair{{2, 24, "8", "1", FieldExpiryDate, SourceOCR}}},
+		{"MRV-A two changes, one check digit", specimenMRVA, set(set(specimenMRVA, 1, 8, '0'), 1, 1, 'B'),
+			[]Alternative{{Line: 1, Col: 8, Char: 'C', Cost: 0.1}, {Line: 1, Col: 1, Char: '8', Cost: 0.1}},
+			MRVA, nil},
+		{"TD3 document number", specimenTD3, set(specimenTD3, 1, 7, '0'),
+			[]Alternative{{Line: 1, Col: 7, Char: 'C', Cost: 0.1}},
+			TD3, []Repair{{2, 8, "0", "C", FieldDocumentNumber, SourceOCR}}},
+		{"TD3 composite alone", specimenTD3, set(specimenTD3, 1, 43, '3'),
+			[]Alternative{{Line: 1, Col: 43, Char: '0', Cost: 0.1}},
+			TD3, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if r := mustParse(t, tc.good, Options{NoRepair: true}); !r.Valid || r.Format != tc.format {
+				t.Fatalf("the good MRZ: valid %v format %v", r.Valid, r.Format)
+			}
+			if r := mustParse(t, tc.bad, Options{NoRepair: true}); r.Valid {
+				t.Fatal("the misread MRZ is valid")
+			}
+			r := mustParse(t, tc.bad, Options{Alternatives: tc.alts})
+			if !slices.Equal(r.Repairs, tc.want) {
+				t.Fatalf("repairs = %+v, want %+v", r.Repairs, tc.want)
+			}
+			if tc.want == nil {
+				if r.Valid {
+					t.Error("valid without a repair")
+				}
+				return
+			}
+			if !r.Valid || !slices.Equal(r.Repaired, tc.good) {
+				t.Errorf("valid %v, repaired %q, want %q", r.Valid, r.Repaired, tc.good)
+			}
+		})
+	}
+}
+
 func TestRepairCodesWithAlternatives(t *testing.T) {
 	lines := []string{specimenTD3[0], strings.Replace(specimenTD3[1], "UTO", "WTQ", 1)}
 	alts := []Alternative{

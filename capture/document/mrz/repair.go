@@ -215,7 +215,10 @@ func repair(l *layout, lines [][]byte) []Repair {
 // many combinations finds some that satisfy a check digit by chance (one
 // in ten each): k changes confirmed by only k check digits — two digits
 // of an expiry date fixing its check and the composite — are as likely
-// chance as a repair.
+// chance as a repair. Layouts without a composite (the visas MRV-A and
+// MRV-B) are the exception for a single change: there one misread
+// character breaks exactly one check digit, so one change confirmed by
+// its field's own check digit is kept (see needMended).
 func repairAlternatives(l *layout, lines [][]byte, alts []Alternative) []Repair {
 	specs := l.checkSpecs(lines)
 	failing := func() int {
@@ -297,19 +300,27 @@ func repairAlternatives(l *layout, lines [][]byte, alts []Alternative) []Repair 
 		}
 		return true
 	}
+	// needMended is how many of the base failing check digits a set of k
+	// changes must mend to be kept.
+	needMended := func(k int) int {
+		if k == 1 && l.composite.line < 0 {
+			return 1
+		}
+		return k + 1
+	}
 	bestFail, bestCost := base, 0.0
 	var best []int
 	var set []int
 	var walk func(start int, cost float64)
 	walk = func(start int, cost float64) {
 		if len(set) > 0 {
-			if f := failing(); (f < bestFail || (f == bestFail && best != nil && cost < bestCost)) && base-f > len(set) && confirmed(set) {
+			if f := failing(); (f < bestFail || (f == bestFail && best != nil && cost < bestCost)) && base-f >= needMended(len(set)) && confirmed(set) {
 				bestFail, bestCost, best = f, cost, append([]int(nil), set...)
 			}
 		}
-		// A set of k changes is kept only when it mends at least k+1 of
+		// A set of k changes is kept only when it mends needMended(k) of
 		// the base failing check digits: larger sets cannot qualify.
-		if len(set) == maxAltChanges || len(set)+1 >= base {
+		if len(set) == maxAltChanges || needMended(len(set)+1) > base {
 			return
 		}
 		for k := start; k < len(cands); k++ {
