@@ -87,12 +87,15 @@ func newCheckForm(c *common, local map[string]string, service map[string]any, co
 		}
 		in := textinput.New()
 		in.Prompt = ""
-		in.CharLimit = cf.MaxLen
 		in.SetWidth(formInputWidth(c))
 		if cf.Kind == flow.KindDate {
 			in.Placeholder = c.t("form.hint.date")
 		}
+		// A reading is set whole (SetValue cuts at CharLimit): one too
+		// long is refused next to the field, never sent cut. CharLimit
+		// set after it limits typing only.
 		in.SetValue(value)
+		in.CharLimit = cf.MaxLen
 		ff.input = in
 		f.fields = append(f.fields, ff)
 	}

@@ -324,3 +324,41 @@ func TestCheckFormRefused(t *testing.T) {
 		t.Errorf("focus %s, serviceRefused %v", f.fields[f.focus].name, f.serviceRefused)
 	}
 }
+
+// TestCheckFormKeepsLongReadings: a reading longer than its field is put
+// on the form whole (not cut to the limit and sent as other data) and
+// refused next to the field; typing cannot lengthen it.
+func TestCheckFormKeepsLongReadings(t *testing.T) {
+	tr, err := i18n.New("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &common{tr: tr, width: 80, styles: DefaultStyles()}
+	long := strings.Repeat("Ж", 101)
+	f := newCheckForm(c, nil, map[string]any{"citizenship": "Russian Federation", "lastName": long,
+		"firstName": "ANNA", "dob": "1974-08-12"}, "ru")
+	if got := f.values(); got["citizenship"] != "Russian Federation" || got["lastName"] != long {
+		t.Fatalf("values cut: %q", got)
+	}
+	if _, ok, _ := f.validate(c); ok {
+		t.Fatal("long readings accepted")
+	}
+	if got := f.fields[f.index("lastName")].err; got != "Too long: at most 100 characters" {
+		t.Errorf("lastName's message %q", got)
+	}
+	if got := f.fields[f.index("citizenship")].err; got != c.t("form.err.citizenship") {
+		t.Errorf("citizenship's message %q", got)
+	}
+	f.focus = f.index("lastName")
+	f.fields[f.focus].input.Focus()
+	f.update(c.keys, keyPress("x"))
+	if got := f.values()["lastName"]; got != long {
+		t.Errorf("typing into a full field gave %d runes", len([]rune(got)))
+	}
+	f.update(c.keys, keyPress("backspace"))
+	f.update(c.keys, keyPress("backspace"))
+	f.update(c.keys, keyPress("x"))
+	if got := []rune(f.values()["lastName"]); len(got) != 100 {
+		t.Errorf("after two deletions and a letter %d runes", len(got))
+	}
+}
