@@ -17,11 +17,12 @@ import (
 // itself allows capture.MaxImagePixels.
 const maxFuzzPixels = 300_000
 
-// FuzzReadImageFile runs what `kycterm mrz --image` does on arbitrary file
-// bytes: decode them as JPEG or PNG, then read the MRZ in any orientation.
+// FuzzDecodeAndRead runs what `kycterm mrz --image` does after the file
+// checks of capture.ReadImageFile, on arbitrary file bytes: decode them
+// with capture.DecodeImage, then read the MRZ in any orientation.
 // Every outcome must be a reading of a known format or one of the
 // documented errors, never a panic.
-func FuzzReadImageFile(f *testing.F) {
+func FuzzDecodeAndRead(f *testing.F) {
 	rd, rr := newTestReader(f)
 	page := render(f, rr, synth.SpecimenTD3(), "camera", 75, 3)
 	var jb, pb bytes.Buffer
