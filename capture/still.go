@@ -32,8 +32,11 @@ var (
 // document photo or a QR code picture is given on the command line, and
 // returns the picture and its kind ("jpeg" or "png"). The file's size and
 // the picture's dimensions are checked before decoding. Every error names
-// the file and wraps fs.ErrNotExist, ErrUnsupportedImage, ErrImageTooLarge
-// or ErrCorruptFrame, or says the path is not a regular file.
+// the file once and is one of: ErrUnsupportedImage, ErrImageTooLarge or
+// ErrCorruptFrame wrapped (the file's contents or size); a path that is a
+// directory or not a regular file (a device, a pipe), said in words; or
+// the operating system's error of stat, open or read wrapped, such as
+// fs.ErrNotExist, fs.ErrPermission, syscall.ENOTDIR or syscall.EIO.
 func ReadImageFile(path string) (image.Image, string, error) {
 	data, err := readImageFile(nil, path, path)
 	if err != nil {

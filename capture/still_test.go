@@ -9,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // hugeJPEG is a real JPEG whose frame header claims w×h pixels.
@@ -108,4 +110,67 @@ func TestReadImageFile(t *testing.T) {
 			}
 		})
 	}
+}
+
+// failingFS serves one regular file whose reads fail with err.
+type failingFS struct{ err error }
+
+func (f failingFS) Open(name string) (fs.File, error) {
+	if name != "scan.jpg" {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return failingFile(f), nil
+}
+
+type failingFile struct{ err error }
+
+func (failingFile) Stat() (fs.FileInfo, error) { return failingInfo{}, nil }
+func (f failingFile) Read([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "read", Path: "scan.jpg", Err: f.err}
+}
+func (failingFile) Close() error { return nil }
+
+type failingInfo struct{}
+
+func (failingInfo) Name() string       { return "scan.jpg" }
+func (failingInfo) Size() int64        { return 100 }
+func (failingInfo) Mode() fs.FileMode  { return 0o600 }
+func (failingInfo) ModTime() time.Time { return time.Time{} }
+func (failingInfo) IsDir() bool        { return false }
+func (failingInfo) Sys() any           { return nil }
+
+// TestReadImageFileOSErrors: errors of the file system, not of the file's
+// contents, name the file and wrap the operating system's error, as
+// ReadImageFile's doc says: fs.ErrPermission, ENOTDIR, a read's EIO.
+func TestReadImageFileOSErrors(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "photo.jpg")
+	if err := os.WriteFile(file, encodeJPEG(t, pattern(8, 8, 50)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("parent is a file", func(t *testing.T) {
+		p := filepath.Join(file, "x.jpg")
+		_, _, err := ReadImageFile(p)
+		if !errors.Is(err, syscall.ENOTDIR) || !strings.Contains(err.Error(), p) {
+			t.Errorf("error %v: want ENOTDIR naming %s", err, p)
+		}
+	})
+	t.Run("permission", func(t *testing.T) {
+		if os.Geteuid() == 0 {
+			t.Skip("root reads any file")
+		}
+		if err := os.Chmod(file, 0); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := ReadImageFile(file)
+		if !errors.Is(err, fs.ErrPermission) || !strings.Contains(err.Error(), file) {
+			t.Errorf("error %v: want fs.ErrPermission naming %s", err, file)
+		}
+	})
+	t.Run("read error", func(t *testing.T) {
+		_, err := readImageFile(failingFS{syscall.EIO}, "scan.jpg", "scan.jpg")
+		if !errors.Is(err, syscall.EIO) || err.Error() != "read image scan.jpg: input/output error" {
+			t.Errorf("error %v: want EIO, the file named once", err)
+		}
+	})
 }
