@@ -141,7 +141,11 @@
 // uploaded, the last recognize-document reading. Names compare
 // case-insensitively with runs of space collapsed, dates by value
 // (YYYY-MM-DD, DD.MM.YYYY or RFC 3339); a reader error here answers 500,
-// since the outcome is then unknown. A disagreement is an outcome of
+// since the outcome is then unknown, and is logged as a fixed message
+// without the reader's error text, which may quote the document; when the
+// client went away meanwhile (the request's context cancelled) nothing is
+// logged at error level and the request line records 499, as for any
+// handler failure after the client left. A disagreement is an outcome of
 // the check, not a malformed request, so the answer stays 200 with
 // Params, like the service's; the outcome is recorded in
 // status_check_user (0 recorded: no document or no comparable field, 1

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"io"
@@ -24,9 +25,31 @@ const (
 	checkMismatch = 2 // the document reader's fields differ
 )
 
+// statusClientClosed is the status recorded for a request whose client
+// went away before its answer (nginx's 499); the client never sees it.
+const statusClientClosed = 499
+
+// serverError answers 500 and logs err's text at error level, unless the
+// client went away (see clientGone). err must not quote customer data.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.clientGone(w, r) {
+		return
+	}
 	s.log.LogAttrs(r.Context(), slog.LevelError, "sandbox handler failed", slog.String("err", err.Error()))
 	writeMessage(w, http.StatusInternalServerError, "Server Error")
+}
+
+// clientGone reports whether the request's context was cancelled (the
+// client went away), which is what a failure is then taken to come from:
+// it records statusClientClosed and logs a debug line, not a 500 at error
+// level.
+func (s *Server) clientGone(w http.ResponseWriter, r *http.Request) bool {
+	if !errors.Is(r.Context().Err(), context.Canceled) {
+		return false
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelDebug, "client went away before the answer")
+	w.WriteHeader(statusClientClosed)
+	return true
 }
 
 func notFound(w http.ResponseWriter) {
@@ -486,7 +509,12 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 	if s.opts.DocumentReader != nil {
 		var err error
 		if status, mismatch, err = s.compareWithDocument(r.Context(), v.UUID, fields); err != nil {
-			s.serverError(w, r, err)
+			if s.clientGone(w, r) {
+				return
+			}
+			// The reader's error may quote the document: it is not logged.
+			s.log.LogAttrs(r.Context(), slog.LevelError, "document reader failed during check")
+			writeMessage(w, http.StatusInternalServerError, "Server Error")
 			return
 		}
 	}

@@ -80,7 +80,9 @@ type Options struct {
 	// /check; none when nil.
 	DocumentReader DocumentReader
 	// Logger receives one line per request (method, route, status,
-	// duration; never bodies, keys or tokens); discarded when nil.
+	// duration; never bodies, keys or tokens), an error line per 500 and a
+	// debug line per request whose client left before its answer (status
+	// 499); discarded when nil.
 	Logger *slog.Logger
 }
 

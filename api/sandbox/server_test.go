@@ -1,10 +1,17 @@
 package sandbox
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"image"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -470,6 +477,88 @@ func TestCheckComparesDocument(t *testing.T) {
 			}
 			if strings.Contains(string(p.Steps), "Eriksen") || strings.Contains(string(p.Steps), "L898902C4") {
 				t.Errorf("steps echo the posted values: %s", p.Steps)
+			}
+		})
+	}
+}
+
+// cancelReader is a DocumentReader whose reading is abandoned by the
+// client: it cancels the request's context and fails as a reader does.
+type cancelReader struct{ cancel context.CancelFunc }
+
+func (c cancelReader) ReadDocument(ctx context.Context, _ image.Image, _, _ string) (DocumentResult, error) {
+	c.cancel()
+	return DocumentResult{}, fmt.Errorf("read: %w", ctx.Err())
+}
+
+// TestCheckReaderFailure covers a /check whose document reading fails:
+// the reader's error text (which may quote the document) stays out of the
+// log and the answer; a reading abandoned by the client is neither a 500
+// nor an error-level line.
+func TestCheckReaderFailure(t *testing.T) {
+	img := jpegURL(t, portrait(40, 40, 0, 1))
+	check := api.CheckRequest{FirstName: "Anna Maria", LastName: "Eriksson", DOB: "1974-08-12"}
+	tests := []struct {
+		name       string
+		reader     func(cancel context.CancelFunc) DocumentReader
+		wantStatus int
+		wantLevels []string // the levels of the lines other than the request line
+	}{
+		{"reader error quoting the document", func(context.CancelFunc) DocumentReader {
+			return fakeReader{err: errors.New(`unreadable line "P<UTOERIKSSON<<ANNA<MARIA" near L898902C3`)}
+		}, http.StatusInternalServerError, []string{"ERROR"}},
+		{"client gone", func(cancel context.CancelFunc) DocumentReader { return cancelReader{cancel} },
+			statusClientClosed, []string{"DEBUG"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf strings.Builder
+			var mu sync.Mutex
+			logger := slog.New(slog.NewJSONHandler(lockedWriter{&mu, &buf}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			ts := newTestServer(t, Options{Logger: logger, DocumentReader: tc.reader(cancel)})
+			v := ts.create(api.CreateVerificationRequest{Email: "a@example.com"})
+			base := "/webapi/kyc/user/" + v.UUID
+			if rec := ts.do("PUT", base, api.UploadRequest{Cadrs: []string{img}, Passport: img, DocumentType: "passport", Country: "ru"}); rec.Code != 200 {
+				t.Fatalf("upload %d", rec.Code)
+			}
+			mu.Lock()
+			buf.Reset()
+			mu.Unlock()
+
+			raw, err := json.Marshal(check)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := httptest.NewRequestWithContext(ctx, "POST", base+"/check", bytes.NewReader(raw))
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			ts.srv.ServeHTTP(rec, req)
+			if rec.Code != tc.wantStatus {
+				t.Fatalf("check %d, want %d: %s", rec.Code, tc.wantStatus, rec.Body)
+			}
+
+			mu.Lock()
+			logs := buf.String()
+			mu.Unlock()
+			var levels []string
+			for line := range strings.Lines(logs) {
+				var l struct{ Level, Msg string }
+				if err := json.Unmarshal([]byte(line), &l); err != nil {
+					t.Fatalf("log line %q: %v", line, err)
+				}
+				if l.Msg != "request" {
+					levels = append(levels, l.Level)
+				}
+			}
+			if !slices.Equal(levels, tc.wantLevels) {
+				t.Errorf("log levels %q, want %q: %s", levels, tc.wantLevels, logs)
+			}
+			for _, secret := range []string{"ERIKSSON", "L898902C3", "Eriksson", "1974-08-12", v.UUID} {
+				if strings.Contains(logs, secret) || strings.Contains(rec.Body.String(), secret) {
+					t.Errorf("log or answer holds %q: %s | %s", secret, logs, rec.Body)
+				}
 			}
 		})
 	}

@@ -43,7 +43,7 @@ func New() (*Reader, error) {
 // and country are not needed, the MRZ names its own.
 func (r *Reader) ReadDocument(ctx context.Context, img image.Image, _, _ string) (sandbox.DocumentResult, error) {
 	if err := ctx.Err(); err != nil {
-		return sandbox.DocumentResult{}, err
+		return sandbox.DocumentResult{}, fmt.Errorf("sandbox document reader: %w", err)
 	}
 	rd, err := r.r.Read(img, ocr.Options{AnyOrientation: true})
 	if err != nil {
