@@ -14,6 +14,7 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kycterm/kycterm/api"
 )
@@ -201,7 +202,9 @@ func (f form) str(key string, required bool) (string, bool) {
 		}
 		return "", false
 	}
-	if len(v) > 255 && !strings.HasPrefix(v, "data:") && key != "challengeToken" {
+	// Laravel's max:255 counts characters (mb_strlen), not bytes; a string
+	// of at most 255 bytes has at most 255 characters.
+	if len(v) > 255 && !strings.HasPrefix(v, "data:") && key != "challengeToken" && utf8.RuneCountInString(v) > 255 {
 		f.fail(key, "The %s field must not be greater than 255 characters.")
 		return "", false
 	}

@@ -342,6 +342,7 @@ func TestStepAndCheckValidation(t *testing.T) {
 		{"check dob not a date", "/check", `{"firstName":"I","lastName":"P","dob":"yesterday"}`, "dob", "The dob field must be a valid date."},
 		{"check city type", "/check", `{"firstName":"I","lastName":"P","dob":"1990-01-01","city":1}`, "city", "The city field must be a string."},
 		{"check country", "/check", `{"firstName":"I","lastName":"P","dob":"1990-01-01","country":"zz"}`, "country", "The selected country is invalid."},
+		{"check country dotless i", "/check", `{"firstName":"I","lastName":"P","dob":"1990-01-01","country":"ıt"}`, "country", "The selected country is invalid."},
 		{"recognize image", "/recognize-document", `{"document_type":"passport","country":"ru"}`, "image", "The image field is required."},
 		{"recognize type", "/recognize-document", `{"country":"ru"}`, "document_type", "The document type field is required."},
 		{"recognize country", "/recognize-document", `{"document_type":"passport"}`, "country", "The country field is required."},
@@ -559,6 +560,43 @@ func TestCheckReaderFailure(t *testing.T) {
 				if strings.Contains(logs, secret) || strings.Contains(rec.Body.String(), secret) {
 					t.Errorf("log or answer holds %q: %s | %s", secret, logs, rec.Body)
 				}
+			}
+		})
+	}
+}
+
+// TestStringLengthCountsCharacters checks that the 255 limit of string
+// fields counts characters, as Laravel's max:255 does, not UTF-8 bytes.
+func TestStringLengthCountsCharacters(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	v := ts.create(api.CreateVerificationRequest{Email: "a@example.com"})
+	path := "/webapi/kyc/user/" + v.UUID + "/check"
+	tests := []struct {
+		name   string
+		field  string
+		value  string
+		reject bool
+	}{
+		{"200 Cyrillic characters", "fullAddress", strings.Repeat("ж", 200), false},
+		{"255 Cyrillic characters", "fullAddress", strings.Repeat("ж", 255), false},
+		{"256 Cyrillic characters", "fullAddress", strings.Repeat("ж", 256), true},
+		{"255 ASCII characters", "fullAddress", strings.Repeat("a", 255), false},
+		{"256 ASCII characters", "fullAddress", strings.Repeat("a", 256), true},
+		{"255 four-byte characters", "city", strings.Repeat("😀", 255), false},
+		{"Cyrillic first name", "firstName", strings.Repeat("Ё", 250), false},
+		{"256-character last name", "lastName", strings.Repeat("Щ", 256), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			body := map[string]string{"firstName": "Иван", "lastName": "Петров", "dob": "1990-01-02"}
+			body[tc.field] = tc.value
+			rec := ts.do("POST", path, body)
+			if tc.reject {
+				wantFieldError(t, rec, tc.field, "The "+attr(tc.field)+" field must not be greater than 255 characters.")
+				return
+			}
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}
 		})
 	}
