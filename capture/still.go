@@ -45,6 +45,16 @@ func ReadImageFile(path string) (image.Image, string, error) {
 	return DecodeImage(path, data)
 }
 
+// ReadImageBytes reads the file at path with ReadImageFile's checks (a
+// regular file of at most MaxImageBytes, stat before open) and returns its
+// bytes undecoded, for callers that send the file on as it is. Its errors
+// are ReadImageFile's before decoding: they name the file and wrap
+// ErrImageTooLarge or the operating system's error, or say the path is a
+// directory or not a regular file.
+func ReadImageBytes(path string) ([]byte, error) {
+	return readImageFile(nil, path, path)
+}
+
 // readImageFile reads an image file of at most MaxImageBytes from fsys
 // (or the OS file system when fsys is nil). name is shown in errors.
 func readImageFile(fsys fs.FS, p, name string) ([]byte, error) {

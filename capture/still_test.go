@@ -174,3 +174,54 @@ func TestReadImageFileOSErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestReadImageBytes: the file checks of ReadImageFile without decoding.
+func TestReadImageBytes(t *testing.T) {
+	dir := t.TempDir()
+	jpg := encodeJPEG(t, pattern(8, 8, 50))
+	photo := filepath.Join(dir, "photo.jpg")
+	text := filepath.Join(dir, "notes.jpg")
+	big := filepath.Join(dir, "big.jpg")
+	for p, data := range map[string][]byte{photo: jpg, text: []byte("not decoded\n"), big: nil} {
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Truncate(big, MaxImageBytes+1); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		path    string
+		want    []byte
+		wantErr error
+		says    string
+	}{
+		{name: "jpeg", path: photo, want: jpg},
+		{name: "text, not decoded", path: text, want: []byte("not decoded\n")},
+		{name: "too large", path: big, wantErr: ErrImageTooLarge, says: "bytes"},
+		{name: "missing", path: filepath.Join(dir, "nope.jpg"), wantErr: fs.ErrNotExist, says: "no such file"},
+		{name: "directory", path: dir, says: "is a directory"},
+		{name: "device", path: os.DevNull, says: "not a regular file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ReadImageBytes(tc.path)
+			if tc.want != nil {
+				if err != nil || !bytes.Equal(got, tc.want) {
+					t.Fatalf("ReadImageBytes = %d bytes, %v; want the file's %d bytes", len(got), err, len(tc.want))
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("ReadImageBytes accepted %s", tc.name)
+			}
+			if tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
+				t.Errorf("error %q does not wrap %q", err, tc.wantErr)
+			}
+			if msg := err.Error(); strings.Count(msg, tc.path) != 1 || !strings.Contains(msg, tc.says) {
+				t.Errorf("error %q: want %s named once and %q", msg, tc.path, tc.says)
+			}
+		})
+	}
+}

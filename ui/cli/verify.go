@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -65,9 +64,9 @@ configuration error, 3 API or network error, 4 capture or input error.`,
 			if country == "" {
 				return UsageError(errors.New("--country is required (or set document.country in the config)"))
 			}
-			doc, err := readDocument(o.passport)
+			doc, err := capture.ReadImageBytes(o.passport)
 			if err != nil {
-				return InputError(err)
+				return InputError(fmt.Errorf("document photo: %w", err))
 			}
 			var src capture.Source
 			if o.device != "" {
@@ -180,25 +179,6 @@ func documentDefaults(c config.Config, docType, country string) (string, string)
 		country = c.Document.Country
 	}
 	return docType, strings.ToLower(country)
-}
-
-// readDocument reads a document photo file, bounded in size.
-func readDocument(path string) ([]byte, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("document photo: %w", err)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("document photo %s: not a regular file", path)
-	}
-	if st.Size() > capture.MaxImageBytes {
-		return nil, fmt.Errorf("document photo %s: %d bytes, over the %d-byte limit", path, st.Size(), capture.MaxImageBytes)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("document photo: %w", err)
-	}
-	return b, nil
 }
 
 // flowExit gives a failed flow its exit code: the service's or the

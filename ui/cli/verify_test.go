@@ -111,6 +111,7 @@ func (env *verifyEnv) run(t *testing.T, args ...string) (code int, stdout, stder
 
 func TestVerifyCommand(t *testing.T) {
 	env := newVerifyEnv(t)
+	missingDoc := filepath.Join(t.TempDir(), "nope.jpg")
 	base := func(uuid string) []string {
 		return []string{"verify", "--base-url", env.url, "--uuid", uuid,
 			"--recording", env.recording, "--passport", env.passport, "--country", "ru"}
@@ -140,6 +141,10 @@ func TestVerifyCommand(t *testing.T) {
 			wantCode: ExitInput, wantErr: "none"},
 		{name: "passport not an image", args: append(base(env.uuid), "--passport", filepath.Join(env.recording, "manifest.json")),
 			wantCode: ExitInput, wantErr: "manifest.json"},
+		{name: "passport missing", args: append(base(env.uuid), "--passport", missingDoc),
+			wantCode: ExitInput, wantErr: "open image " + missingDoc + ": no such file or directory"},
+		{name: "passport a directory", args: append(base(env.uuid), "--passport", env.recording),
+			wantCode: ExitInput, wantErr: "open image " + env.recording + ": is a directory, not an image file"},
 		{name: "missing flags", args: []string{"verify", "--uuid", env.uuid}, wantCode: ExitUsage, wantErr: "required"},
 	}
 	for _, tc := range tests {
