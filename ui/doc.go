@@ -28,7 +28,8 @@
 //
 // Keys are the same on every screen: Enter is the primary action (the
 // demo can be walked with Enter alone), Space captures, Esc goes back, ?
-// shows all keys, Ctrl+X starts over, Ctrl+C quits (asking first while a
+// or F1 shows all keys (F1 only while a text field has the focus, where ?
+// is typed; the footer then names F1), Ctrl+X starts over, Ctrl+C quits (asking first while a
 // customer's data is held, and for the operator PIN in kiosk mode).
 //
 // The camera preview (Preview) draws each terminal cell as an upper half

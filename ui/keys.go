@@ -41,7 +41,7 @@ func DefaultKeyMap(tr *i18n.Catalog) KeyMap {
 		Enter:   b("enter", "key.enter", "enter"),
 		Capture: b("space", "key.capture", "space"),
 		Back:    b("esc", "key.back", "esc"),
-		Help:    b("?", "key.help", "?"),
+		Help:    b("?", "key.help", "?", "f1"),
 		Quit:    b("ctrl+c", "key.quit", "ctrl+c"),
 		Up:      b("↑", "key.up", "up"),
 		Down:    b("↓", "key.down", "down"),

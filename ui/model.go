@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -352,7 +353,7 @@ func (m Model) globalKey(msg tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 			return m, nil, true
 		}
 		return m, tea.Quit, true
-	case key.Matches(msg, k.Help):
+	case key.Matches(msg, m.helpKey()):
 		m.showHelp = !m.showHelp
 		return m, nil, true
 	case m.showHelp && key.Matches(msg, k.Back):
@@ -430,21 +431,71 @@ func (m Model) handlesSources() bool {
 	return false
 }
 
-// helpBindings returns the current screen's key help.
+// typing tells whether a text field has the focus: ? is then a
+// character, and the help is on F1 only.
+func (m Model) typing() bool {
+	switch m.screen {
+	case ScreenOpen:
+		o := m.open
+		focused := o.input.Focused() || o.filter.Focused()
+		for _, f := range o.fields {
+			focused = focused || f.Focused()
+		}
+		return focused
+	case ScreenSession:
+		return m.session.country.Focused()
+	case ScreenDocument:
+		d := m.document
+		return d.path.Focused() || d.form != nil && d.form.fields[d.form.focus].input.Focused()
+	}
+	return false
+}
+
+// helpKey is the key that opens the help: ? or F1, F1 only while a text
+// field has the focus (? still closes the help).
+func (m Model) helpKey() key.Binding {
+	k := m.c.keys.Help
+	if m.typing() && !m.showHelp {
+		k = key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", k.Help().Desc))
+	}
+	return k
+}
+
+// helpBindings returns the current screen's key help, its help key as
+// helpKey says.
 func (m Model) helpBindings() bindings {
+	var b bindings
 	switch m.screen {
 	case ScreenSession:
-		return m.session.help()
+		b = m.session.help()
 	case ScreenDocument:
-		return m.document.help()
+		b = m.document.help()
 	case ScreenLiveness:
-		return m.liveness.help()
+		b = m.liveness.help()
 	case ScreenSubmit:
-		return m.submit.help()
+		b = m.submit.help()
 	case ScreenResult:
-		return m.result.help()
+		b = m.result.help()
+	default:
+		b = m.open.help()
 	}
-	return m.open.help()
+	h := m.helpKey()
+	swap := func(in []key.Binding) []key.Binding {
+		out := slices.Clone(in)
+		for i := range out {
+			if slices.Equal(out[i].Keys(), m.c.keys.Help.Keys()) {
+				out[i] = h
+			}
+		}
+		return out
+	}
+	b.short = swap(b.short)
+	full := make([][]key.Binding, len(b.full))
+	for i, col := range b.full {
+		full[i] = swap(col)
+	}
+	b.full = full
+	return b
 }
 
 // View draws the kiosk.

@@ -804,3 +804,41 @@ func TestDocumentLocalReader(t *testing.T) {
 		t.Errorf("no check: %v", svc.called())
 	}
 }
+
+// TestHelpKeyWhileTyping: while a text field has the focus ? is typed
+// into it and F1 (which the footer names) opens the help; ? closes it,
+// and opens it where nothing is typed.
+func TestHelpKeyWhileTyping(t *testing.T) {
+	t.Run("open screen", func(t *testing.T) {
+		m := newModel(t, fakeOptions(newFakeService()), 80, 24)
+		before := m.open.input.Value()
+		m = send(t, m, keyPress("?"), nil)
+		if m.showHelp || m.open.input.Value() != before+"?" {
+			t.Fatalf("? opened the help %v, input %q", m.showHelp, m.open.input.Value())
+		}
+		if v := plain(m); !strings.Contains(v, "f1 help") || strings.Contains(v, "? help") {
+			t.Errorf("footer does not name f1:\n%s", v)
+		}
+		m = send(t, m, keyPress("f1"), nil)
+		if !m.showHelp {
+			t.Fatal("f1 did not open the help")
+		}
+		m = send(t, m, keyPress("?"), nil)
+		if m.showHelp || m.open.input.Value() != before+"?" {
+			t.Fatalf("? did not close the help (%v) or was typed (%q)", m.showHelp, m.open.input.Value())
+		}
+	})
+	t.Run("check form", func(t *testing.T) {
+		m := toForm(t, newModel(t, fakeOptions(newFakeService()), 80, 24))
+		before := m.document.form.values()["lastName"]
+		m = send(t, m, keyPress("?"), nil)
+		if m.showHelp || m.document.form.values()["lastName"] != before+"?" {
+			t.Fatalf("? opened the help %v, lastName %q", m.showHelp, m.document.form.values()["lastName"])
+		}
+		m = send(t, m, keyPress("esc"), nil)
+		m = send(t, m, keyPress("?"), nil)
+		if !m.showHelp {
+			t.Error("? on the photo did not open the help")
+		}
+	})
+}
