@@ -21,49 +21,6 @@ import (
 	"github.com/kycterm/kycterm/ui/flow"
 )
 
-func TestExtractUUID(t *testing.T) {
-	tests := []struct {
-		name, in, want string
-		ok             bool
-	}{
-		{name: "bare", in: fakeUUID, want: fakeUUID, ok: true},
-		{name: "spaces", in: "  " + fakeUUID + "\n", want: fakeUUID, ok: true},
-		{name: "upper case", in: strings.ToUpper(fakeUUID), want: strings.ToUpper(fakeUUID), ok: true},
-		{name: "link", in: "https://amlkyc.tech/kyc/" + fakeUUID + "?lang=ru", want: fakeUUID, ok: true},
-		{name: "link with fragment", in: "https://x.example/v#" + fakeUUID, want: fakeUUID, ok: true},
-		{name: "empty", in: ""},
-		{name: "short", in: fakeUUID[:35]},
-		{name: "wrong dashes", in: strings.ReplaceAll(fakeUUID, "-", "_")},
-		{name: "non hex", in: "0b6f7c1e-3a52-4d7e-9c1a-2f4e5d6c7b8z"},
-		{name: "inside longer hex", in: "a" + fakeUUID + "b"},
-		{name: "path traversal", in: "../../" + fakeUUID[:30]},
-		{name: "huge", in: strings.Repeat("a", 10000)},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, ok := extractUUID(tc.in)
-			if got != tc.want || ok != tc.ok {
-				t.Errorf("extractUUID(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
-			}
-		})
-	}
-}
-
-func FuzzExtractUUID(f *testing.F) {
-	for _, s := range []string{fakeUUID, "https://amlkyc.tech/kyc/" + fakeUUID, "", "-----", "a" + fakeUUID} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got, ok := extractUUID(s)
-		if ok != api.ValidUUID(got) {
-			t.Fatalf("extractUUID(%q) = %q, %v: not a valid UUID", s, got, ok)
-		}
-		if ok && !strings.Contains(s, got) {
-			t.Fatalf("extractUUID(%q) = %q, not in the input", s, got)
-		}
-	})
-}
-
 func TestOpenScreen(t *testing.T) {
 	tests := []struct {
 		name   string

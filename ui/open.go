@@ -98,10 +98,6 @@ func newOpenModel(c *common) openModel {
 	return m
 }
 
-// extractUUID finds the verification UUID in what the operator typed or
-// pasted: the UUID itself or a link that holds one.
-func extractUUID(s string) (string, bool) { return qr.ExtractUUID(s) }
-
 // openSession starts the verification's session.
 func openSession(ctx context.Context, svc flow.Service, uuid string, opts flow.Options) tea.Cmd {
 	return func() tea.Msg {
@@ -201,7 +197,7 @@ func (m openModel) Update(msg tea.Msg) (openModel, tea.Cmd) {
 		if msg.id != m.scanID || m.scanSrc == nil {
 			return m, nil
 		}
-		if uuid, ok := extractUUID(msg.uuid); msg.err == nil && ok {
+		if uuid, ok := qr.ExtractUUID(msg.uuid); msg.err == nil && ok {
 			src := m.scanSrc
 			m.scanID, m.scanSrc = 0, nil
 			m.input.SetValue(uuid)
@@ -261,7 +257,7 @@ func (m openModel) Update(msg tea.Msg) (openModel, tea.Cmd) {
 			return m.updateCreate(msg)
 		}
 		if key.Matches(msg, k.Enter) {
-			uuid, ok := extractUUID(m.input.Value())
+			uuid, ok := qr.ExtractUUID(m.input.Value())
 			if !ok {
 				m.hint = m.c.t("open.invalid")
 				return m, nil

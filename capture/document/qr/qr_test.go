@@ -121,6 +121,13 @@ func TestExtractUUID(t *testing.T) {
 		{name: "empty"},
 		{name: "huge", in: strings.Repeat("a", 10000)},
 		{name: "dashes", in: strings.Repeat("-", 40)},
+		{name: "upper case", in: strings.ToUpper(testUUID), want: strings.ToUpper(testUUID), ok: true},
+		{name: "link with fragment", in: "https://x.example/v#" + testUUID, want: testUUID, ok: true},
+		{name: "short", in: testUUID[:35]},
+		{name: "wrong dashes", in: strings.ReplaceAll(testUUID, "-", "_")},
+		{name: "non hex", in: "0b6f7c1e-3a52-4d7e-9c1a-2f4e5d6c7b8z"},
+		{name: "inside longer hex", in: "a" + testUUID + "b"},
+		{name: "path traversal", in: "../../" + testUUID[:30]},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
