@@ -10,7 +10,11 @@ import (
 	"github.com/kycterm/kycterm/capture/document/mrz/synth"
 )
 
-func BenchmarkReadTD3Camera300DPI(b *testing.B) {
+// benchPage draws lines as a camera-preset page at dpi (0: synth's
+// default) with the random source seeded seed, and returns a reader for it
+// and the options to read it with (a fixed date).
+func benchPage(b *testing.B, lines []string, dpi float64, seed uint64) (*Reader, image.Image, Options) {
+	b.Helper()
 	rr, err := synth.NewRenderer()
 	if err != nil {
 		b.Fatal(err)
@@ -19,16 +23,20 @@ func BenchmarkReadTD3Camera300DPI(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
+	rng := rand.New(rand.NewPCG(seed, 2))
 	d, _ := synth.Preset("camera", rng)
-	img, err := rr.Render(synth.SpecimenTD3(), synth.Options{Degradation: d}, rng)
+	img, err := rr.Render(lines, synth.Options{DPI: dpi, Degradation: d}, rng)
 	if err != nil {
 		b.Fatal(err)
 	}
-	today := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	return rd, img, Options{Today: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}
+}
+
+func BenchmarkReadTD3Camera300DPI(b *testing.B) {
+	rd, img, opts := benchPage(b, synth.SpecimenTD3(), 0, 1)
 	b.ResetTimer()
 	for b.Loop() {
-		got, err := rd.Read(img, Options{Today: today})
+		got, err := rd.Read(img, opts)
 		if err != nil || !got.Result.Valid {
 			b.Fatalf("read: %v", err)
 		}
@@ -38,24 +46,10 @@ func BenchmarkReadTD3Camera300DPI(b *testing.B) {
 // BenchmarkReadPhoto600DPI reads a TD3 page photographed at 600 dpi
 // (3542×2494 px, 8.8 MP, like a phone photo of the page).
 func BenchmarkReadPhoto600DPI(b *testing.B) {
-	rr, err := synth.NewRenderer()
-	if err != nil {
-		b.Fatal(err)
-	}
-	rd, err := NewReader()
-	if err != nil {
-		b.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(5, 2))
-	d, _ := synth.Preset("camera", rng)
-	img, err := rr.Render(synth.SpecimenTD3(), synth.Options{DPI: 600, Degradation: d}, rng)
-	if err != nil {
-		b.Fatal(err)
-	}
-	today := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	rd, img, opts := benchPage(b, synth.SpecimenTD3(), 600, 5)
 	b.ResetTimer()
 	for b.Loop() {
-		got, err := rd.Read(img, Options{Today: today})
+		got, err := rd.Read(img, opts)
 		if err != nil || !got.Result.Valid {
 			b.Fatalf("read: %v", err)
 		}
@@ -89,26 +83,12 @@ func BenchmarkReadNoMRZ720p(b *testing.B) {
 // turned 180°) and the repair search before answering — the slowest case
 // with a document in view.
 func BenchmarkReadCheckFails300DPI(b *testing.B) {
-	rr, err := synth.NewRenderer()
-	if err != nil {
-		b.Fatal(err)
-	}
-	rd, err := NewReader()
-	if err != nil {
-		b.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	d, _ := synth.Preset("camera", rng)
 	lines := synth.SpecimenTD3()
 	lines[1] = lines[1][:27] + "8" + lines[1][28:]
-	img, err := rr.Render(lines, synth.Options{Degradation: d}, rng)
-	if err != nil {
-		b.Fatal(err)
-	}
-	today := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	rd, img, opts := benchPage(b, lines, 0, 1)
 	b.ResetTimer()
 	for b.Loop() {
-		got, err := rd.Read(img, Options{Today: today})
+		got, err := rd.Read(img, opts)
 		if err != nil || got.Result.Valid || got.Result.Repaired[1] != lines[1] {
 			b.Fatalf("read: %v %+v", err, got.Result)
 		}
