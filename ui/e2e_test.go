@@ -16,20 +16,7 @@ import (
 // Enter alone and checking every screen with capture-pane. It needs tmux
 // and runs only when KYCTERM_E2E is set (.ci/steps/tui-e2e.sh sets it).
 func TestTmuxDemo(t *testing.T) {
-	if os.Getenv("KYCTERM_E2E") == "" {
-		t.Skip("end-to-end test in tmux: set KYCTERM_E2E=1 to run it (.ci/steps/tui-e2e.sh does)")
-	}
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Skip("end-to-end test in tmux: tmux is not installed (apt-get install tmux)")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "kycterm")
-	build := exec.Command("go", "build", "-o", bin, "github.com/kycterm/kycterm")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	tmux, bin, dir := tmuxSetup(t)
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			runTmuxDemo(t, tmux, bin, dir, size[0], size[1])
@@ -40,20 +27,7 @@ func TestTmuxDemo(t *testing.T) {
 // TestTmuxDemoAuto runs `kycterm demo --auto` in tmux: the TUI walks
 // itself to the result screen and the command exits 0 (passed).
 func TestTmuxDemoAuto(t *testing.T) {
-	if os.Getenv("KYCTERM_E2E") == "" {
-		t.Skip("end-to-end test in tmux: set KYCTERM_E2E=1 to run it (.ci/steps/tui-e2e.sh does)")
-	}
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Skip("end-to-end test in tmux: tmux is not installed (apt-get install tmux)")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "kycterm")
-	build := exec.Command("go", "build", "-o", bin, "github.com/kycterm/kycterm")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	tmux, bin, dir := tmuxSetup(t)
 	sock := filepath.Join(dir, "tmux-auto")
 	home := filepath.Join(dir, "home")
 	if err := os.MkdirAll(home, 0o700); err != nil {
@@ -241,4 +215,27 @@ func walkLiveness(t *testing.T, screen func() string, enter func(), patience tim
 	}
 	t.Fatalf("liveness and submit: no result; the screen shows:\n%s", s)
 	return ""
+}
+
+// tmuxSetup skips unless KYCTERM_E2E is set and tmux is installed, and
+// builds the kycterm binary as CI does (CGO_ENABLED=0) into a temporary
+// folder: it returns tmux's path, the binary's and the folder.
+func tmuxSetup(t *testing.T) (tmux, bin, dir string) {
+	t.Helper()
+	if os.Getenv("KYCTERM_E2E") == "" {
+		t.Skip("end-to-end test in tmux: set KYCTERM_E2E=1 to run it (.ci/steps/tui-e2e.sh does)")
+	}
+	var err error
+	tmux, err = exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("end-to-end test in tmux: tmux is not installed (apt-get install tmux)")
+	}
+	dir = t.TempDir()
+	bin = filepath.Join(dir, "kycterm")
+	build := exec.Command("go", "build", "-o", bin, "github.com/kycterm/kycterm")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return tmux, bin, dir
 }
