@@ -473,6 +473,16 @@ func (a *Analyzer) runMesh(r region) (Face, bool, error) {
 func landmarkRegion(pts []Point) region {
 	ro, lo := pts[idxRightEyeOuter], pts[idxLeftEyeOuter]
 	angle := math.Atan2(lo.Y-ro.Y, lo.X-ro.X)
+	cx, cy, w, h := RotatedBounds(pts, angle)
+	return region{cx: cx, cy: cy, side: meshScale * max(w, h), angle: angle}
+}
+
+// RotatedBounds measures pts along the direction angle (radians, image
+// coordinates) and across it: the centre of their bounding box in that
+// rotated frame, given in image coordinates, and the box's extent along
+// (w) and across (h) the direction. Face crops levelled by the eye line
+// are cut from it.
+func RotatedBounds(pts []Point, angle float64) (cx, cy, w, h float64) {
 	sin, cos := math.Sincos(angle)
 	minU, minV := math.Inf(1), math.Inf(1)
 	maxU, maxV := math.Inf(-1), math.Inf(-1)
@@ -483,12 +493,7 @@ func landmarkRegion(pts []Point) region {
 		minV, maxV = min(minV, v), max(maxV, v)
 	}
 	cu, cv := (minU+maxU)/2, (minV+maxV)/2
-	return region{
-		cx:    cu*cos - cv*sin,
-		cy:    cu*sin + cv*cos,
-		side:  meshScale * max(maxU-minU, maxV-minV),
-		angle: angle,
-	}
+	return cu*cos - cv*sin, cu*sin + cv*cos, maxU - minU, maxV - minV
 }
 
 // classifierRegion is the anti-spoofing and liveness models' crop: a

@@ -73,21 +73,13 @@ func cropTransform(pts []face.Point) (similarity, bool) {
 	ry := (pts[idxRightEyeOuter].Y + pts[idxRightEyeInner].Y) / 2
 	lx := (pts[idxLeftEyeOuter].X + pts[idxLeftEyeInner].X) / 2
 	ly := (pts[idxLeftEyeOuter].Y + pts[idxLeftEyeInner].Y) / 2
-	sin, cos := math.Sincos(math.Atan2(ly-ry, lx-rx))
-	minU, minV := math.Inf(1), math.Inf(1)
-	maxU, maxV := math.Inf(-1), math.Inf(-1)
-	for _, p := range pts {
-		u := p.X*cos + p.Y*sin
-		v := -p.X*sin + p.Y*cos
-		minU, maxU = min(minU, u), max(maxU, u)
-		minV, maxV = min(minV, v), max(maxV, v)
-	}
-	side := cropScale * max(maxU-minU, maxV-minV)
-	if !(side > 1) || math.IsInf(side, 0) || math.IsNaN(sin) {
+	angle := math.Atan2(ly-ry, lx-rx)
+	cx, cy, w, h := face.RotatedBounds(pts, angle)
+	side := cropScale * max(w, h)
+	if !(side > 1) || math.IsInf(side, 0) || math.IsNaN(angle) {
 		return similarity{}, false
 	}
-	cu, cv := (minU+maxU)/2, (minV+maxV)/2
-	cx, cy := cu*cos-cv*sin, cu*sin+cv*cos
+	sin, cos := math.Sincos(angle)
 	k := side / Size
 	t := similarity{a: k * cos, b: k * sin}
 	// The crop's centre (Size/2, Size/2) lands on the face's centre.
